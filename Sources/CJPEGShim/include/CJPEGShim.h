@@ -1,0 +1,36 @@
+#ifndef CJPEGSHIM_H
+#define CJPEGSHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// libjpeg reports errors by calling a handler that must not return; the usual answer is setjmp/longjmp,
+// which Swift cannot do. These functions keep the jump inside C and hand Swift a status and a message.
+// Each encoder and decoder keeps its libjpeg state and output buffer between calls, so hot loops allocate nothing.
+
+#define JPEGSHIM_MESSAGE_CAPACITY 200
+
+typedef struct jpegshim_encoder jpegshim_encoder;
+typedef struct jpegshim_decoder jpegshim_decoder;
+
+jpegshim_encoder *jpegshim_encoder_new(void);
+void jpegshim_encoder_free(jpegshim_encoder *encoder);
+
+/// Encodes packed RGB rows. On success returns 0 and points *output at a buffer the encoder owns, valid until the
+/// next call on the same encoder. On failure returns -1 and writes libjpeg's message into `message`.
+int jpegshim_encode_rgb(jpegshim_encoder *encoder, const uint8_t *rgb, int width, int height, int quality,
+                        const uint8_t **output, size_t *output_length, char message[JPEGSHIM_MESSAGE_CAPACITY]);
+
+jpegshim_decoder *jpegshim_decoder_new(void);
+void jpegshim_decoder_free(jpegshim_decoder *decoder);
+
+/// Reads only the header. Returns 0 with the dimensions, or -1 with libjpeg's message.
+int jpegshim_read_header(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, int *width, int *height,
+                         char message[JPEGSHIM_MESSAGE_CAPACITY]);
+
+/// Decodes to packed RGB. On success *rgb points at a buffer the decoder owns, valid until its next call.
+/// Truncated data is an error here, although libjpeg itself would only warn and pad the image with grey.
+int jpegshim_decode_rgb(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, const uint8_t **rgb,
+                        int *width, int *height, char message[JPEGSHIM_MESSAGE_CAPACITY]);
+
+#endif

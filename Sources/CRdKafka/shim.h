@@ -1,0 +1,3 @@
+// rdkafka_mock.h uses types that rdkafka.h declares, so the order matters.
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>

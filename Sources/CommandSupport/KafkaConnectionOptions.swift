@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import PipelineConfig
+
+/// How a tool reaches Kafka: `--bootstrap-servers` (or `KAFKA_BOOTSTRAP_SERVERS`, or the configuration), any
+/// librdkafka property with `-X key=value` or `--kafka-config FILE`, and Confluent Cloud credentials from
+/// `KAFKA_API_KEY` and `KAFKA_API_SECRET`.
+public struct KafkaConnectionOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Kafka brokers, host:port[,host:port]. Default: $KAFKA_BOOTSTRAP_SERVERS, then kafka.bootstrap_servers in "
+                + "the configuration, then an embedded cluster started in this process.",
+            valueName: "servers"))
+    public var bootstrapServers: String?
+
+    @Option(
+        name: .customShort("X"),
+        help: ArgumentHelp(
+            "A librdkafka property, key=value (repeatable), e.g. -X compression.type=lz4.", valueName: "key=value"))
+    public var properties: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A properties file of librdkafka settings (key=value lines), as Kafka's own tools take.", valueName: "file"))
+    public var kafkaConfig: String?
+
+    public init() {}
+
+    public static let bootstrapVariable = "KAFKA_BOOTSTRAP_SERVERS"
+    public static let apiKeyVariable = "KAFKA_API_KEY"
+    public static let apiSecretVariable = "KAFKA_API_SECRET"
+
+    /// The brokers to use, or nil for the embedded cluster.
+    public func bootstrapServers(
+        configuration: PipelineConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
+        [bootstrapServers, environment[Self.bootstrapVariable], configuration.kafka.bootstrapServers]
+            .compactMap { $0 }.first { !$0.isEmpty }
+    }
+
+    /// Properties in increasing precedence: the configuration, Confluent Cloud credentials from the environment,
+    /// the properties file, then each `-X`.
+    public func kafkaProperties(
+        configuration: PipelineConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> KafkaProperties {
+        var properties = KafkaProperties(configuration.kafka.properties)
+        let apiKey = environment[Self.apiKeyVariable] ?? ""
+        let apiSecret = environment[Self.apiSecretVariable] ?? ""
+        switch (apiKey.isEmpty, apiSecret.isEmpty) {
+        case (false, false):
+            properties = properties.merging(.confluentCloud(apiKey: apiKey, apiSecret: apiSecret))
+        case (false, true), (true, false):
+            throw ValidationError(
+                "Please set both \(Self.apiKeyVariable) and \(Self.apiSecretVariable), or neither.")
+        case (true, true):
+            break
+        }
+        if let kafkaConfig {
+            properties = properties.merging(try KafkaProperties.load(contentsOf: kafkaConfig))
+        }
+        for pair in self.properties {
+            do {
+                try properties.set(keyValue: pair)
+            } catch let error as KafkaError {
+                throw ValidationError("-X \(error.reason)")
+            }
+        }
+        if let servers = bootstrapServers(configuration: configuration, environment: environment) {
+            properties["bootstrap.servers"] = servers
+        }
+        return properties
+    }
+}

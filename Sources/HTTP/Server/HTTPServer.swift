@@ -1,0 +1,129 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+
+/// A request as an `EmbeddedHTTPServer` handler sees it.
+public struct ServerRequest: Sendable {
+    public let method: String
+    public let path: String
+    /// Query parameters, percent-decoded; a repeated name keeps its last value.
+    public let query: [String: String]
+    /// The query string exactly as sent, for handlers that check its encoding.
+    public let rawQuery: String
+    public let headers: [HTTPHeader]
+    public let body: Data
+
+    public init(
+        method: String, path: String, query: [String: String] = [:], rawQuery: String = "", headers: [HTTPHeader] = [],
+        body: Data = Data()
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.rawQuery = rawQuery
+        self.headers = headers
+        self.body = body
+    }
+}
+
+public struct ServerResponse: Sendable {
+    public var status: Int
+    public var headers: [HTTPHeader]
+    public var body: Data
+
+    public init(status: Int, headers: [HTTPHeader] = [], body: Data = Data()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func text(_ text: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8")
+        -> ServerResponse
+    {
+        ServerResponse(status: status, headers: [HTTPHeader("Content-Type", contentType)], body: Data(text.utf8))
+    }
+
+    public static func json(_ value: some Encodable, status: Int = 200) -> ServerResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return ServerResponse(status: status, headers: [HTTPHeader("Content-Type", "application/json")], body: body)
+    }
+
+    public static func jsonObject(_ object: Any, status: Int = 200) -> ServerResponse {
+        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return ServerResponse(status: status, headers: [HTTPHeader("Content-Type", "application/json")], body: body)
+    }
+}
+
+/// A small HTTP/1.1 server for this project's own endpoints: the local model server, health and metrics
+/// endpoints, and the stand-ins for Google's and Confluent's APIs in tests. It listens on port 0 by default and
+/// reports the port it got.
+public final class EmbeddedHTTPServer: Sendable {
+    public typealias Handler = @Sendable (ServerRequest) async -> ServerResponse
+
+    private let server: FlyingFox.HTTPServer
+    private let task: Task<Void, any Error>
+
+    /// The port the server listens on, once `start` has returned.
+    public let port: UInt16
+
+    /// Starts listening on `host` (default loopback only) and returns once connections are accepted.
+    public static func start(host: String = "127.0.0.1", port: UInt16 = 0, handler: @escaping Handler) async throws
+        -> EmbeddedHTTPServer
+    {
+        let address = try sockaddr_in.inet(ip4: host, port: port)
+        let server = FlyingFox.HTTPServer(
+            address: address, timeout: 60, logger: .disabled, handler: ClosureHandler(handler: handler))
+        let task = Task { try await server.run() }
+        do {
+            try await server.waitUntilListening(timeout: 10)
+        } catch {
+            task.cancel()
+            throw error
+        }
+        guard case .ip4(_, let boundPort) = await server.listeningAddress else {
+            task.cancel()
+            throw HTTPClientError(kind: .other, url: "http://\(host):\(port)", reason: "server did not start listening")
+        }
+        return EmbeddedHTTPServer(server: server, task: task, port: boundPort)
+    }
+
+    private init(server: FlyingFox.HTTPServer, task: Task<Void, any Error>, port: UInt16) {
+        self.server = server
+        self.task = task
+        self.port = port
+    }
+
+    /// `http://127.0.0.1:PORT`, for clients on this machine.
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Stops accepting, lets requests in progress finish for up to `timeout` seconds, then closes.
+    public func stop(timeout: TimeInterval = 2) async {
+        await server.stop(timeout: timeout)
+        task.cancel()
+    }
+}
+
+private struct ClosureHandler: FlyingFox.HTTPHandler {
+    let handler: EmbeddedHTTPServer.Handler
+
+    func handleRequest(_ request: FlyingFox.HTTPRequest) async throws -> FlyingFox.HTTPResponse {
+        var query: [String: String] = [:]
+        for item in request.query {
+            query[item.name] = item.value
+        }
+        let rawQuery = request.target.rawValue.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        let headers = request.headers.map { HTTPHeader($0.key.rawValue, $0.value) }
+        let served = await handler(
+            ServerRequest(
+                method: request.method.rawValue, path: request.path, query: query, rawQuery: rawQuery,
+                headers: headers, body: try await request.bodyData))
+        var responseHeaders: [FlyingFox.HTTPHeader: String] = [:]
+        for header in served.headers {
+            responseHeaders[FlyingFox.HTTPHeader(header.name)] = header.value
+        }
+        return FlyingFox.HTTPResponse(
+            statusCode: FlyingFox.HTTPStatusCode(served.status, phrase: ""), headers: responseHeaders, body: served.body)
+    }
+}

@@ -1,0 +1,58 @@
+import CJPEGShim
+import Foundation
+
+/// Decodes JPEG to RGB. Corrupt or truncated input throws a `JPEGError`; it never ends the process.
+///
+/// Like `JPEGEncoder`, one decoder reuses its state and pixel buffer and is not thread-safe.
+public final class JPEGDecoder {
+    private let handle: OpaquePointer
+
+    public init() throws {
+        guard let handle = jpegshim_decoder_new() else {
+            throw JPEGError("libjpeg could not create a decompressor")
+        }
+        self.handle = handle
+    }
+
+    deinit {
+        jpegshim_decoder_free(handle)
+    }
+
+    /// The image's dimensions, read from its header alone: a cheap check that data is a JPEG.
+    public func dimensions(of jpeg: Data) throws -> (width: Int, height: Int) {
+        var width: Int32 = 0
+        var height: Int32 = 0
+        var message = Self.messageBuffer()
+        let status = try Self.withBytes(of: jpeg) { bytes in
+            jpegshim_read_header(handle, bytes.baseAddress, bytes.count, &width, &height, &message)
+        }
+        guard status == 0 else { throw JPEGError(cMessage: message) }
+        return (Int(width), Int(height))
+    }
+
+    public func decode(_ jpeg: Data) throws -> RGBImage {
+        var pixels: UnsafePointer<UInt8>?
+        var width: Int32 = 0
+        var height: Int32 = 0
+        var message = Self.messageBuffer()
+        let status = try Self.withBytes(of: jpeg) { bytes in
+            jpegshim_decode_rgb(handle, bytes.baseAddress, bytes.count, &pixels, &width, &height, &message)
+        }
+        guard status == 0, let pixels else { throw JPEGError(cMessage: message) }
+        let count = Int(width) * Int(height) * 3
+        // The decoder owns `pixels` until its next call; the image keeps a copy.
+        return RGBImage(
+            width: Int(width), height: Int(height), pixels: Array(UnsafeBufferPointer(start: pixels, count: count)))
+    }
+
+    private static func withBytes<Result>(
+        of jpeg: Data, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) throws -> Result {
+        guard !jpeg.isEmpty else { throw JPEGError("empty input is not a JPEG") }
+        return jpeg.withUnsafeBytes { raw in body(raw.bindMemory(to: UInt8.self)) }
+    }
+
+    private static func messageBuffer() -> [CChar] {
+        [CChar](repeating: 0, count: Int(JPEGSHIM_MESSAGE_CAPACITY))
+    }
+}

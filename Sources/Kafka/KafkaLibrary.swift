@@ -1,0 +1,82 @@
+import CRdKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// Facts about the linked librdkafka, and the warnings this project owes its users about it.
+public enum KafkaLibrary {
+    /// The librdkafka this project is built and tested with: Debian 12's package.
+    public static let testedVersion = KafkaVersion(major: 2, minor: 0, patch: 2)
+
+    /// The version linked at run time, which may be newer than the headers this was built against.
+    public static var linkedVersion: KafkaVersion {
+        KafkaVersion(packed: rd_kafka_version())
+    }
+
+    public static var linkedVersionString: String {
+        String(cString: rd_kafka_version_str())
+    }
+
+    /// The start-up warnings for the linked library, if any.
+    ///
+    /// - An older librdkafka than the tested one is unsupported.
+    /// - The 2.0 series mis-parses tagged fields in some responses of newer brokers (Kafka 3.x, Confluent Cloud);
+    ///   that matters only for a remote cluster, not for the embedded one, which is librdkafka itself.
+    public static func warnings(linked: KafkaVersion = linkedVersion, remoteCluster: Bool) -> [String] {
+        var warnings: [String] = []
+        if linked < testedVersion {
+            warnings.append(
+                "librdkafka \(linked) is older than \(testedVersion), the version this tool is tested with; upgrade it")
+        }
+        if remoteCluster && linked < KafkaVersion(major: 2, minor: 1, patch: 0) {
+            warnings.append(
+                "librdkafka \(linked) can mis-parse tagged fields sent by some newer brokers; if you see protocol "
+                    + "or parse errors, install a newer librdkafka (this tool needs no rebuild for that)")
+        }
+        return warnings
+    }
+
+    private static let warned = Mutex(false)
+
+    /// Logs the warnings once per process.
+    static func warnIfUntested(properties: KafkaProperties, logger: Logger) {
+        guard warned.withLock({ done in defer { done = true }; return !done }) else { return }
+        let bootstrap = properties["bootstrap.servers"] ?? properties["metadata.broker.list"] ?? ""
+        let remote = !bootstrap.isEmpty && !bootstrap.split(separator: ",").allSatisfy { Self.isLoopback(String($0)) }
+        for warning in warnings(remoteCluster: remote) {
+            logger.warning("\(warning)", metadata: [KafkaLoggingKeys.librdkafkaVersion: "\(linkedVersionString)"])
+        }
+    }
+
+    static func isLoopback(_ broker: String) -> Bool {
+        var host = broker.trimmingCharacters(in: .whitespaces)
+        if let scheme = host.range(of: "://") { host = String(host[scheme.upperBound...]) }
+        if host.hasPrefix("[") { return host.hasPrefix("[::1]") }
+        host = String(host.split(separator: ":").first ?? "")
+        return host == "localhost" || host.hasPrefix("127.")
+    }
+}
+
+/// A librdkafka version, comparable.
+public struct KafkaVersion: Comparable, Sendable, CustomStringConvertible {
+    public let major: Int
+    public let minor: Int
+    public let patch: Int
+
+    public init(major: Int, minor: Int, patch: Int) {
+        self.major = major
+        self.minor = minor
+        self.patch = patch
+    }
+
+    /// From librdkafka's packed hex form `0xMMmmrrxx`.
+    init(packed: Int32) {
+        self.init(major: Int((packed >> 24) & 0xFF), minor: Int((packed >> 16) & 0xFF), patch: Int((packed >> 8) & 0xFF))
+    }
+
+    public static func < (lhs: KafkaVersion, rhs: KafkaVersion) -> Bool {
+        (lhs.major, lhs.minor, lhs.patch) < (rhs.major, rhs.minor, rhs.patch)
+    }
+
+    public var description: String { "\(major).\(minor).\(patch)" }
+}
