@@ -47,6 +47,7 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
 
+        .target(name: "PipelineMessages", swiftSettings: swiftSettings),
         .target(
             name: "CommandSupport",
             dependencies: [
