@@ -14,12 +14,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "local-kafka", targets: ["local-kafka"]),
+        .executable(name: "image-loadgen", targets: ["image-loadgen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // MARK: C libraries from Debian, and the two small shims Swift cannot do without.
@@ -49,6 +51,14 @@ let package = Package(
 
         .target(name: "PipelineMessages", swiftSettings: swiftSettings),
         .target(
+            name: "LoadGen",
+            dependencies: [
+                "Kafka", "JPEG", "PipelineConfig", "PipelineMessages",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "CommandSupport",
             dependencies: [
                 "Kafka", "PipelineConfig",
@@ -67,12 +77,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "image-loadgen",
+            dependencies: [
+                "CommandSupport", "Kafka", "LoadGen", "PipelineConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
         // MARK: Tests mirror the libraries.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JPEGTests", dependencies: ["JPEG"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LoadGenTests", dependencies: ["LoadGen", "Kafka", "TestSupport"], exclude: ["empty.yaml"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -11,6 +11,8 @@ public struct KafkaDeliveryReport: Sendable {
     public let offset: Int64
     /// Time from `send` until the broker's acknowledgement, as librdkafka measured it, in microseconds.
     public let latencyMicroseconds: Int64
+    /// Bytes of the message's value.
+    public let valueSize: Int
     public let error: KafkaError?
 }
 
@@ -199,7 +201,7 @@ public final class KafkaProducer: @unchecked Sendable {
                 onDelivery(
                     KafkaDeliveryReport(
                         id: UInt64(UInt(bitPattern: raw._private)), partition: raw.partition, offset: raw.offset,
-                        latencyMicroseconds: rd_kafka_message_latency(message), error: error))
+                        latencyMicroseconds: rd_kafka_message_latency(message), valueSize: raw.len, error: error))
             }
         case RD_KAFKA_EVENT_ERROR:
             let code = rd_kafka_event_error(event)

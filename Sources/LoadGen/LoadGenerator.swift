@@ -1,0 +1,247 @@
+import Foundation
+import Kafka
+import Logging
+import PipelineMessages
+
+/// How each message is keyed: by image id (the default, so a partition's order follows ids), a random key
+/// (spreads evenly), or none (librdkafka's sticky partitioner batches best).
+public enum KeyStrategy: String, Sendable, CaseIterable {
+    case imageID = "image-id"
+    case random
+    case none
+}
+
+/// Everything one run needs.
+public struct LoadGeneratorConfig: Sendable {
+    public var topic: String
+    /// The whole run's schedule; with several workers each sends its `share`.
+    public var schedule: LoadSchedule
+    /// Sends due before this offset are excluded from the statistics. Default: none.
+    public var warmup: Duration = .zero
+    public var source: ImageSource
+    public var keyStrategy: KeyStrategy = .imageID
+    /// This worker's share of a distributed run: image ids are `sequence × workers + workerIndex`.
+    public var workers = 1
+    public var workerIndex = 0
+    /// librdkafka properties, `bootstrap.servers` included.
+    public var properties: KafkaProperties
+    public var verify = false
+    /// Read this topic while producing and measure end-to-end latency from the `scheduled-at-us` header.
+    public var observeTopic: String?
+    /// How long to wait for outstanding acknowledgements after the last send. Default: 30 s.
+    public var drainTimeout: Duration = .seconds(30)
+
+    public init(topic: String, schedule: LoadSchedule, source: ImageSource, properties: KafkaProperties) {
+        self.topic = topic
+        self.schedule = schedule
+        self.source = source
+        self.properties = properties
+    }
+
+    func imageID(ofSequence sequence: UInt64) -> UInt64 {
+        sequence * UInt64(workers) + UInt64(workerIndex)
+    }
+
+    func sequence(ofImageID id: UInt64) -> UInt64? {
+        guard id >= UInt64(workerIndex), (id - UInt64(workerIndex)) % UInt64(workers) == 0 else { return nil }
+        return (id - UInt64(workerIndex)) / UInt64(workers)
+    }
+}
+
+/// A live view of a run, for progress displays.
+public struct LoadProgress: Sendable {
+    public var elapsed: Duration
+    public var sent: UInt64
+    public var delivered: UInt64
+    public var failed: UInt64
+    public var latencyP99Milliseconds: Double
+    public var lateSends: UInt64
+}
+
+/// Produces images into Kafka on an open-loop schedule and measures every acknowledgement against the time the
+/// message was *due*, not the time it happened to leave (wrk2's correction for coordinated omission).
+public final class LoadGenerator: Sendable {
+    public let config: LoadGeneratorConfig
+    public let runID = UUID().uuidString.lowercased()
+    private let logger: Logger
+    private let metrics = SharedState(LoadMetrics())
+    private let stopRequested = SharedState(false)
+    private let endToEnd = SharedState(LatencyRecorder())
+    private let startedAt = SharedState<ContinuousClock.Instant?>(nil)
+
+    public init(config: LoadGeneratorConfig, logger: Logger) throws {
+        guard config.workers >= 1, (0..<config.workers).contains(config.workerIndex) else {
+            throw LoadGenError("--worker-index must be 0 to \(config.workers - 1) for \(config.workers) workers")
+        }
+        self.config = config
+        self.logger = logger
+    }
+
+    /// Ends the schedule early (SIGINT); in-flight messages are still drained and reported.
+    public func requestStop() {
+        stopRequested.withLock { $0 = true }
+    }
+
+    public var progress: LoadProgress {
+        let elapsed = startedAt.withLock { $0 }.map { ContinuousClock.now - $0 } ?? .zero
+        return metrics.withLock { metrics in
+            LoadProgress(
+                elapsed: elapsed, sent: metrics.sent, delivered: metrics.delivered, failed: metrics.failed,
+                latencyP99Milliseconds: metrics.latencySummary.p99, lateSends: metrics.lateSends)
+        }
+    }
+
+    /// Runs the schedule to its end (or `requestStop`), drains, and returns the report and the per-second series.
+    /// Blocks the calling thread, which becomes the sender.
+    public func run() throws -> (report: LoadReport, timeseries: [LoadSecond]) {
+        let supply = try ImageSupply(config.source) { [config] in config.imageID(ofSequence: $0) }
+        defer { supply.stop() }
+        var readerLogger = logger
+        readerLogger.logLevel = .error
+        let config = config
+        let verifier = try config.verify
+            ? DeliveryVerifier(
+                topic: config.topic, properties: config.properties, runID: runID, logger: readerLogger,
+                sequenceOf: { config.sequence(ofImageID: $0) }) : nil
+        let observer = try config.observeTopic.map { topic in
+            try RunTopicReader(topic: topic, properties: config.properties, runID: runID, logger: readerLogger) {
+                [endToEnd] message, _ in
+                guard let scheduled = message.headers.string(named: ImageMessageHeaders.scheduledAt).flatMap(Int64.init)
+                else { return }
+                endToEnd.withLock { $0.record(.microseconds(Self.epochMicroseconds() - scheduled)) }
+            }
+        }
+
+        let start = ContinuousClock.now
+        let epochStart = Self.epochMicroseconds()
+        startedAt.withLock { $0 = start }
+        let schedule = config.schedule.share(workers: config.workers, index: config.workerIndex)
+        let warmup = config.warmup
+        let producer = try KafkaProducer(properties: config.properties, logger: logger) {
+            [metrics, verifier] report in
+            let offset = ContinuousClock.now - start
+            let service = Duration.microseconds(report.latencyMicroseconds)
+            let due = schedule.isPaced ? schedule.dueOffset(of: report.id) ?? offset : offset - service
+            metrics.withLock { metrics in
+                if let error = report.error {
+                    metrics.addFailure(at: offset, kind: error.code.name)
+                } else {
+                    metrics.addDelivery(
+                        at: offset, latency: offset - due, service: service, bytes: report.valueSize,
+                        measured: due >= warmup)
+                }
+            }
+            if report.error == nil { verifier?.recordDelivered(sequence: report.id) }
+        }
+
+        var sequence: UInt64 = 0
+        var keyGenerator = SystemRandomNumberGenerator()
+        sending: while !stopRequested.withLock({ $0 }) {
+            guard let due = schedule.dueOffset(of: sequence) else { break }
+            if schedule.isPaced {
+                if !wait(until: start + due) { break sending }
+            } else if ContinuousClock.now - start >= schedule.totalDuration {
+                break
+            }
+            let jpeg = supply.jpeg(for: sequence)
+            let offset = ContinuousClock.now - start
+            let imageID = config.imageID(ofSequence: sequence)
+            let scheduledOffset = schedule.isPaced ? due : offset
+            let key: Data? =
+                switch config.keyStrategy {
+                case .imageID: Data(String(imageID).utf8)
+                case .random: withUnsafeBytes(of: keyGenerator.next()) { Data($0) }
+                case .none: nil
+                }
+            let message = KafkaOutgoingMessage(
+                topic: config.topic, key: key, value: jpeg,
+                headers: [
+                    KafkaHeader(ImageMessageHeaders.imageID, String(imageID)),
+                    KafkaHeader(ImageMessageHeaders.runID, runID),
+                    KafkaHeader(ImageMessageHeaders.scheduledAt, String(epochStart + scheduledOffset.microseconds)),
+                    KafkaHeader(ImageMessageHeaders.sentAt, String(epochStart + offset.microseconds)),
+                    KafkaHeader(ImageMessageHeaders.contentType, ImageMessageHeaders.jpegContentType),
+                ])
+            do {
+                try producer.send(message, id: sequence)
+            } catch let error as KafkaError {
+                metrics.withLock { $0.addFailure(at: offset, kind: error.code.name) }
+                if error.isFatal {
+                    logger.error("stopping: \(error)")
+                    break
+                }
+            }
+            metrics.withLock { $0.addSend(at: offset, lag: offset - scheduledOffset, measured: scheduledOffset >= warmup) }
+            sequence += 1
+        }
+        let interrupted = stopRequested.withLock { $0 }
+        let sendingEnded = ContinuousClock.now - start
+        logger.info("sent \(sequence) images in \(sendingEnded); waiting for acknowledgements")
+        producer.close(timeout: config.drainTimeout)
+
+        let verifyReport = verifier?.finish(idleTimeout: .seconds(10)) { config.imageID(ofSequence: $0) }
+        if let observer {
+            let expected = metrics.withLock { $0.delivered }
+            var lastCount = endToEnd.withLock { $0.count }
+            var lastChange = ContinuousClock.now
+            while lastCount < expected && ContinuousClock.now - lastChange < .seconds(15) {
+                usleep(50_000)
+                let count = endToEnd.withLock { $0.count }
+                if count != lastCount {
+                    lastCount = count
+                    lastChange = .now
+                }
+            }
+            observer.stop()
+        }
+        return buildReport(
+            schedule: schedule, supply: supply, interrupted: interrupted, duration: sendingEnded, verify: verifyReport)
+    }
+
+    /// Sleeps, then spins for the last stretch, so sends leave within microseconds of their due time.
+    /// Returns false when a stop was requested while waiting.
+    private func wait(until deadline: ContinuousClock.Instant) -> Bool {
+        while true {
+            let remaining = deadline - .now
+            if remaining <= .zero { return true }
+            if remaining > .milliseconds(2) {
+                if stopRequested.withLock({ $0 }) { return false }
+                usleep(UInt32(min(remaining - .milliseconds(1), .milliseconds(100)).microseconds))
+            } else if remaining > .microseconds(300) {
+                usleep(UInt32((remaining - .microseconds(200)).microseconds))
+            } else {
+                sched_yield()
+            }
+        }
+    }
+
+    private func buildReport(schedule: LoadSchedule, supply: ImageSupply, interrupted: Bool, duration: Duration, verify: VerifyReport?)
+        -> (report: LoadReport, timeseries: [LoadSecond])
+    {
+        let endToEnd = endToEnd.withLock { $0 }
+        return metrics.withLock { metrics in
+            let report = LoadReport(
+                runID: runID, topic: config.topic, startedAt: ISO8601DateFormatter().string(from: Date() - duration.seconds),
+                targetRate: schedule.isPaced ? schedule.stages.map(\.rate).max() ?? 0 : 0,
+                achievedRate: metrics.achievedRate, sent: metrics.sent, delivered: metrics.delivered,
+                failed: metrics.failed, failures: metrics.failures, bytesDelivered: metrics.bytesDelivered,
+                durationSeconds: duration.seconds, warmupSeconds: config.warmup.seconds,
+                latencyMilliseconds: metrics.latencySummary, serviceTimeMilliseconds: metrics.serviceTimeSummary,
+                scheduleLagMilliseconds: metrics.lagSummary, lateSends: metrics.lateSends, interrupted: interrupted,
+                verify: verify,
+                endToEndLatencyMilliseconds: config.observeTopic == nil ? nil : endToEnd.summary,
+                endToEndReceived: config.observeTopic == nil ? nil : endToEnd.count,
+                thresholds: [],
+                image: LoadReport.ImageDescription(
+                    source: supply.description, width: supply.dimensions?.width, height: supply.dimensions?.height,
+                    quality: supply.dimensions?.quality,
+                    meanBytes: metrics.delivered == 0 ? 0 : Double(metrics.bytesDelivered) / Double(metrics.delivered)),
+                librdkafka: KafkaLibrary.linkedVersionString)
+            return (report, metrics.timeseries)
+        }
+    }
+
+    static func epochMicroseconds() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1_000_000)
+    }
+}
