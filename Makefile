@@ -28,5 +28,9 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+## bench: image-loadgen against plain-C baselines in the same run (release build); results in out/bench.json.
+bench: release
+	.build/release/pipeline-bench --output out/bench.json
+
 clean:
 	rm -rf .build out

@@ -86,6 +86,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        // MARK: Baselines that `make bench` measures the tools against, in plain C.
+        .executableTarget(name: "baseline-kafka-producer", dependencies: ["CRdKafka"]),
+        .executableTarget(name: "baseline-jpeg-encode", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("pthread")]),
+        .executableTarget(
+            name: "pipeline-bench",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings),
+
         // MARK: Tests mirror the libraries.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),

@@ -33,22 +33,28 @@ public struct SyntheticImages: Sendable {
         let blueOffset = Int((hash >> 24) & 0xFF)
         let barRows = min(height, max(2, height / 8))
         let barWidth = max(1, width / 32)
+        let stride = width * 3
         pixels.withUnsafeMutableBufferPointer { buffer in
-            var offset = 0
-            for y in 0..<height {
+            // The bar code's rows are all alike: draw the first, copy it down.
+            for x in 0..<width {
+                let value: UInt8 = (index >> UInt64(min(31, x / barWidth))) & 1 == 1 ? 255 : 0
+                buffer[x * 3] = value
+                buffer[x * 3 + 1] = value
+                buffer[x * 3 + 2] = value
+            }
+            let base = buffer.baseAddress!
+            for y in 1..<barRows {
+                (base + y * stride).update(from: base, count: stride)
+            }
+            var offset = barRows * stride
+            for y in barRows..<height {
                 let green = UInt8(truncatingIfNeeded: y &* greenStep &+ greenOffset)
+                var red = redOffset
                 for x in 0..<width {
-                    if y < barRows {
-                        let bit = min(31, x / barWidth)
-                        let value: UInt8 = (index >> UInt64(bit)) & 1 == 1 ? 255 : 0
-                        buffer[offset] = value
-                        buffer[offset + 1] = value
-                        buffer[offset + 2] = value
-                    } else {
-                        buffer[offset] = UInt8(truncatingIfNeeded: x &* redStep &+ redOffset)
-                        buffer[offset + 1] = green
-                        buffer[offset + 2] = UInt8(truncatingIfNeeded: (x ^ y) &+ blueOffset)
-                    }
+                    buffer[offset] = UInt8(truncatingIfNeeded: red)
+                    buffer[offset + 1] = green
+                    buffer[offset + 2] = UInt8(truncatingIfNeeded: (x ^ y) &+ blueOffset)
+                    red &+= redStep
                     offset += 3
                 }
             }

@@ -112,31 +112,35 @@ public final class KafkaProducer: @unchecked Sendable {
         let error: OpaquePointer? = message.topic.withCString { topic in
             message.value.withUnsafeBytes { value in
                 withOptionalBytes(message.key) { key in
-                    var fields = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 7)
-                    fields[0].vtype = RD_KAFKA_VTYPE_TOPIC
-                    fields[0].u.cstr = topic
-                    fields[1].vtype = RD_KAFKA_VTYPE_VALUE
-                    fields[1].u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
-                    fields[1].u.mem.size = value.count
-                    fields[2].vtype = RD_KAFKA_VTYPE_MSGFLAGS
-                    fields[2].u.i = RD_KAFKA_MSG_F_COPY
-                    fields[3].vtype = RD_KAFKA_VTYPE_OPAQUE
-                    fields[3].u.ptr = UnsafeMutableRawPointer(bitPattern: UInt(id))
-                    fields[4].vtype = RD_KAFKA_VTYPE_PARTITION
-                    fields[4].u.i32 = message.partition ?? RD_KAFKA_PARTITION_UA
-                    var count = 5
-                    if let key {
-                        fields[count].vtype = RD_KAFKA_VTYPE_KEY
-                        fields[count].u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
-                        fields[count].u.mem.size = key.count
-                        count += 1
+                    // At most seven fields; a stack buffer keeps the hot path free of heap allocations.
+                    withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { fields in
+                        var count = 0
+                        func add(_ type: rd_kafka_vtype_t, _ fill: (inout rd_kafka_vu_t) -> Void) {
+                            var field = rd_kafka_vu_t()
+                            field.vtype = type
+                            fill(&field)
+                            fields.initializeElement(at: count, to: field)
+                            count += 1
+                        }
+                        add(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topic }
+                        add(RD_KAFKA_VTYPE_VALUE) {
+                            $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                            $0.u.mem.size = value.count
+                        }
+                        add(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
+                        add(RD_KAFKA_VTYPE_OPAQUE) { $0.u.ptr = UnsafeMutableRawPointer(bitPattern: UInt(id)) }
+                        add(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = message.partition ?? RD_KAFKA_PARTITION_UA }
+                        if let key {
+                            add(RD_KAFKA_VTYPE_KEY) {
+                                $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                                $0.u.mem.size = key.count
+                            }
+                        }
+                        if let headers {
+                            add(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = headers }
+                        }
+                        return rd_kafka_produceva(client.handle, fields.baseAddress, count)
                     }
-                    if let headers {
-                        fields[count].vtype = RD_KAFKA_VTYPE_HEADERS
-                        fields[count].u.headers = headers
-                        count += 1
-                    }
-                    return rd_kafka_produceva(client.handle, fields, count)
                 }
             }
         }

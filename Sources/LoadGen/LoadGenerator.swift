@@ -178,6 +178,7 @@ public final class LoadGenerator: Sendable {
         let sendingEnded = ContinuousClock.now - start
         logger.info("sent \(sequence) images in \(sendingEnded); waiting for acknowledgements")
         producer.close(timeout: config.drainTimeout)
+        let elapsed = ContinuousClock.now - start
 
         let verifyReport = verifier?.finish(idleTimeout: .seconds(10)) { config.imageID(ofSequence: $0) }
         if let observer {
@@ -195,7 +196,8 @@ public final class LoadGenerator: Sendable {
             observer.stop()
         }
         return buildReport(
-            schedule: schedule, supply: supply, interrupted: interrupted, duration: sendingEnded, verify: verifyReport)
+            schedule: schedule, supply: supply, interrupted: interrupted, duration: sendingEnded, elapsed: elapsed,
+            verify: verifyReport)
     }
 
     /// Sleeps, then spins for the last stretch, so sends leave within microseconds of their due time.
@@ -215,7 +217,10 @@ public final class LoadGenerator: Sendable {
         }
     }
 
-    private func buildReport(schedule: LoadSchedule, supply: ImageSupply, interrupted: Bool, duration: Duration, verify: VerifyReport?)
+    private func buildReport(
+        schedule: LoadSchedule, supply: ImageSupply, interrupted: Bool, duration: Duration, elapsed: Duration,
+        verify: VerifyReport?
+    )
         -> (report: LoadReport, timeseries: [LoadSecond])
     {
         let endToEnd = endToEnd.withLock { $0 }
@@ -225,7 +230,7 @@ public final class LoadGenerator: Sendable {
                 targetRate: schedule.isPaced ? schedule.stages.map(\.rate).max() ?? 0 : 0,
                 achievedRate: metrics.achievedRate, sent: metrics.sent, delivered: metrics.delivered,
                 failed: metrics.failed, failures: metrics.failures, bytesDelivered: metrics.bytesDelivered,
-                durationSeconds: duration.seconds, warmupSeconds: config.warmup.seconds,
+                durationSeconds: duration.seconds, elapsedSeconds: elapsed.seconds, warmupSeconds: config.warmup.seconds,
                 latencyMilliseconds: metrics.latencySummary, serviceTimeMilliseconds: metrics.serviceTimeSummary,
                 scheduleLagMilliseconds: metrics.lagSummary, lateSends: metrics.lateSends, interrupted: interrupted,
                 verify: verify,

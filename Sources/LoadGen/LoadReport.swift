@@ -59,7 +59,10 @@ public struct LoadReport: Codable, Sendable {
     /// Failures by librdkafka error name, such as `_MSG_TIMED_OUT`.
     public var failures: [String: UInt64]
     public var bytesDelivered: UInt64
+    /// How long the sending lasted.
     public var durationSeconds: Double
+    /// From the start to the last acknowledgement: sending plus draining.
+    public var elapsedSeconds: Double
     public var warmupSeconds: Double
     /// From the intended send time to the broker's acknowledgement (coordinated-omission corrected).
     public var latencyMilliseconds: LatencySummary
@@ -99,6 +102,7 @@ public struct LoadReport: Codable, Sendable {
         case sent, delivered, failed, failures
         case bytesDelivered = "bytes_delivered"
         case durationSeconds = "duration_s"
+        case elapsedSeconds = "elapsed_s"
         case warmupSeconds = "warmup_s"
         case latencyMilliseconds = "latency_ms"
         case serviceTimeMilliseconds = "service_time_ms"

@@ -82,7 +82,7 @@ func sampleReport(p99: Double, failed: UInt64, rate: Double) -> LoadReport {
     let latency = LatencySummary(p50: p99 / 2, p90: p99 * 0.9, p99: p99, p999: p99, max: p99 * 2, mean: p99 / 2, count: 100)
     return LoadReport(
         runID: "run", topic: "images", startedAt: "2026-11-24T00:00:00Z", targetRate: 1000, achievedRate: rate,
-        sent: 100, delivered: 100 - failed, failed: failed, failures: [:], bytesDelivered: 1000, durationSeconds: 1,
+        sent: 100, delivered: 100 - failed, failed: failed, failures: [:], bytesDelivered: 1000, durationSeconds: 1, elapsedSeconds: 1,
         warmupSeconds: 0, latencyMilliseconds: latency, serviceTimeMilliseconds: latency,
         scheduleLagMilliseconds: LagSummary(p50: 0.01, p99: 0.2, max: 0.5), lateSends: 0, interrupted: false,
         verify: nil, endToEndLatencyMilliseconds: nil, endToEndReceived: nil, thresholds: [],
