@@ -14,6 +14,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "local-kafka", targets: ["local-kafka"]),
+        .executable(name: "topic-provision", targets: ["topic-provision"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -46,6 +47,10 @@ let package = Package(
             name: "PipelineConfig",
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
+        .target(
+            name: "Confluent",
+            dependencies: ["HTTP", "PipelineConfig", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
 
         .target(
             name: "CommandSupport",
@@ -65,6 +70,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "topic-provision",
+            dependencies: [
+                "CommandSupport", "Confluent", "HTTP", "PipelineConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
 
         // MARK: Tests mirror the libraries.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
@@ -73,5 +86,11 @@ let package = Package(
         .testTarget(name: "JPEGTests", dependencies: ["JPEG"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConfluentTests",
+            dependencies: [
+                "Confluent", "HTTP", "PipelineConfig", "TestSupport", .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings),
     ]
 )
