@@ -22,17 +22,7 @@ public struct CMKClient: Sendable {
     public func restEndpoint(clusterID: String, environment: String) async throws -> String {
         let operation = "look up the REST endpoint of cluster \(clusterID) in environment \(environment)"
         let url = "\(apiRoot)/cmk/v2/clusters/\(clusterID)?environment=\(environment)"
-        let response: HTTPResponse
-        do {
-            response = try await http.send(HTTPRequest(.get, url, headers: [credentials.authorizationHeader]))
-        } catch let error as HTTPClientError {
-            throw ConfluentError(operation: operation, status: nil, errorCode: nil, message: error.description)
-        }
-        guard response.isSuccess else {
-            throw ConfluentError(
-                operation: operation, response: response, apiKey: credentials.apiKey,
-                redactor: http.configuration.redactor)
-        }
+        let response = try await http.send(HTTPRequest(.get, url), signedWith: credentials, operation: operation)
         struct Cluster: Decodable {
             struct Spec: Decodable {
                 struct Endpoint: Decodable {

@@ -122,21 +122,7 @@ public struct KafkaRestClient: Sendable {
     private func send(_ request: HTTPRequest, _ operation: String, allowing allowed: Set<Int> = []) async throws
         -> HTTPResponse
     {
-        var request = request
-        request.headers.append(credentials.authorizationHeader)
-        request.headers.append(HTTPHeader("Accept", "application/json"))
-        let response: HTTPResponse
-        do {
-            response = try await http.send(request)
-        } catch let error as HTTPClientError {
-            throw ConfluentError(operation: operation, status: nil, errorCode: nil, message: error.description)
-        }
-        guard response.isSuccess || allowed.contains(response.status) else {
-            throw ConfluentError(
-                operation: operation, response: response, apiKey: credentials.apiKey,
-                redactor: http.configuration.redactor)
-        }
-        return response
+        try await http.send(request, signedWith: credentials, operation: operation, allowing: allowed)
     }
 
     private func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPResponse, _ operation: String) throws

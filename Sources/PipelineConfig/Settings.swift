@@ -80,7 +80,7 @@ public struct KafkaSettings: Sendable, Equatable {
     public var restEndpoint: String?
     /// Confluent Cloud cluster id (`lkc-…`). `KAFKA_ID` overrides it.
     public var clusterID: String?
-    /// Confluent Cloud environment id (`env-…`), to look the REST endpoint up.
+    /// Confluent Cloud environment id (`env-…`), to look the REST endpoint up. `CONFLUENT_ENVIRONMENT_ID` overrides it.
     public var environment: String?
     /// librdkafka properties for every client, without credentials.
     public var properties: [String: String] = [:]
