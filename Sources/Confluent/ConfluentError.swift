@@ -27,9 +27,6 @@ public struct ConfluentError: Error, CustomStringConvertible, Sendable {
     public static let topicAlreadyExists = 40002
     public static let authenticationFailed = 40101
     public static let notAuthorized = 40301
-    public static let unknownTopic = 40403
-    /// A Kafka error worth retrying (such as a leader election in progress).
-    public static let retriable = 50003
 
     /// Reads Confluent's error body; the body's first line stands in when it is not JSON (a proxy's HTML page).
     public init(operation: String, response: HTTPResponse, apiKey: String?, redactor: HTTPRedactor) {
@@ -74,7 +71,7 @@ public struct ConfluentError: Error, CustomStringConvertible, Sendable {
         }
         var text = parts.joined(separator: " ") + ": " + message
         if let apiKey, isAuthenticationFailure {
-            text += " [API key \(apiKey) was rejected: check that the key and secret belong together and to this cluster]"
+            text += " [API key \(apiKey) was rejected: check the key, its secret, and that the key is meant for this cluster or API]"
         } else if let apiKey, isAuthorizationFailure {
             text += " [API key \(apiKey) lacks permission: grant its account a role or ACL that allows this]"
         }

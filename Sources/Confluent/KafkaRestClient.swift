@@ -75,13 +75,6 @@ public struct KafkaRestClient: Sendable {
         return configs
     }
 
-    /// Names of the topics in the cluster, internal ones left out.
-    public func topicNames() async throws -> [String] {
-        let response = try await send(HTTPRequest(.get, topicsURL), "list topics")
-        return try decode(KafkaRestList<KafkaRestTopic>.self, response, "list topics").data
-            .filter { !$0.is_internal }.map(\.topic_name).sorted()
-    }
-
     // MARK: Changing
 
     /// Creates the topic; with `validateOnly` the cluster only checks that it could (and answers 200, not 201).
@@ -144,7 +137,6 @@ struct KafkaRestTopic: Decodable {
     let topic_name: String
     let partitions_count: Int
     let replication_factor: Int
-    let is_internal: Bool
 }
 
 struct KafkaRestConfig: Decodable {

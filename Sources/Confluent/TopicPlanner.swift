@@ -15,6 +15,12 @@ public struct TopicConfigChange: Sendable, Equatable, Codable {
     }
 }
 
+/// Partitions to add: Kafka only ever raises the count.
+public struct TopicPartitionIncrease: Sendable, Equatable {
+    public let from: Int
+    public let to: Int
+}
+
 /// What it takes to bring one declared topic to its desired state.
 public struct TopicPlanEntry: Sendable, Equatable {
     public enum Action: String, Sendable, Codable {
@@ -25,7 +31,7 @@ public struct TopicPlanEntry: Sendable, Equatable {
     /// Nil when the topic does not exist.
     public let current: KafkaTopicState?
     /// Set when partitions must be added: the count now and the count declared.
-    public let partitionIncrease: (from: Int, to: Int)?
+    public let partitionIncrease: TopicPartitionIncrease?
     public let configChanges: [TopicConfigChange]
     /// Differences no API call can remove, such as fewer partitions than the topic has.
     public let refusals: [String]
@@ -34,13 +40,6 @@ public struct TopicPlanEntry: Sendable, Equatable {
         if !refusals.isEmpty { return .refused }
         if current == nil { return .create }
         return partitionIncrease != nil || !configChanges.isEmpty ? .update : .none
-    }
-
-    public static func == (left: TopicPlanEntry, right: TopicPlanEntry) -> Bool {
-        left.desired == right.desired && left.current == right.current
-            && left.partitionIncrease?.from == right.partitionIncrease?.from
-            && left.partitionIncrease?.to == right.partitionIncrease?.to
-            && left.configChanges == right.configChanges && left.refusals == right.refusals
     }
 }
 
@@ -74,9 +73,9 @@ public enum TopicPlanner {
                 desired: desired, current: nil, partitionIncrease: nil, configChanges: [], refusals: [])
         }
         var refusals: [String] = []
-        var partitionIncrease: (from: Int, to: Int)?
+        var partitionIncrease: TopicPartitionIncrease?
         if desired.partitions > current.partitions {
-            partitionIncrease = (current.partitions, desired.partitions)
+            partitionIncrease = TopicPartitionIncrease(from: current.partitions, to: desired.partitions)
         } else if desired.partitions < current.partitions {
             refusals.append(
                 "topic \(desired.name) has \(current.partitions) partitions and \(desired.partitions) are declared: "

@@ -126,12 +126,6 @@ final class ConfluentCloudDouble: Sendable {
         let body = JSONValue.parse(request.body)
         return state.withLock { state in
             switch operation.id {
-            case "listKafkaTopics":
-                let visible = state.topics.keys.filter { (state.invisibleReads[$0] ?? 0) == 0 }.sorted()
-                return .jsonObject([
-                    "kind": "KafkaTopicList", "metadata": ["self": topicsURL, "next": NSNull()],
-                    "data": visible.map { topicJSON($0, state.topics[$0]!) },
-                ])
             case "createKafkaTopic":
                 return create(body, &state)
             case "getKafkaTopic":

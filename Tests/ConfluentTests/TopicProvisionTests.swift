@@ -295,7 +295,7 @@ struct TopicProvisionTests {
             #expect(rejected.status == 1)
             let line = try #require(rejected.errorLines.first)
             #expect(line == "Error: read topic images failed (HTTP 401, error 40101): Authentication failed "
-                + "[API key KAFKAKEYTEST0001 was rejected: check that the key and secret belong together and to this cluster]")
+                + "[API key KAFKAKEYTEST0001 was rejected: check the key, its secret, and that the key is meant for this cluster or API]")
             #expect(!rejected.output.contains(wrongSecret))
             let encoded = Data("\(ConfluentCloudDouble.kafkaKey):\(wrongSecret)".utf8).base64EncodedString()
             #expect(!rejected.output.contains(encoded))
