@@ -67,9 +67,12 @@ struct CommonOptions: ParsableArguments {
             }
             let settings = try configuration.load()
             let desired = topics.isEmpty ? settings.kafka.topics : try topics.map(TopicArgument.parse)
+            var seen = Set<String>()
+            if let twice = desired.first(where: { !seen.insert($0.name).inserted }) {
+                throw InputError(description: "--topic \(twice.name) is given twice; declare each topic once")
+            }
             let client = try await connection.connect(settings: settings.kafka, logger: logger, logLevel: logging.logLevel)
-            let provisioner = TopicProvisioner(
-                client: client, logger: logger, settleTimeout: settleTimeout)
+            let provisioner = TopicProvisioner(client: client, logger: logger, settleTimeout: settleTimeout)
             try await body(Session(desired: desired, provisioner: provisioner, output: output))
         } catch let error as InputError {
             Self.fail(error.description, exitCode: ExitCode.validationFailure)

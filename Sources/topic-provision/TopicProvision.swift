@@ -23,11 +23,12 @@ struct TopicProvision: AsyncParsableCommand {
             ($CONFLUENT_CLOUD_API_KEY, $CONFLUENT_CLOUD_API_SECRET) and --environment look it up in cmk/v2.
 
             Examples:
-              topic-provision plan                                  # what apply would do
-              topic-provision plan --detailed-exitcode --output json  # CI: exit 2 when changes are pending
-              topic-provision apply                                 # make it so
-              topic-provision apply --topic images:12:retention.ms=3600000,cleanup.policy=compact,delete
-              topic-provision destroy --allow-delete --yes          # delete the declared topics
+              topic-provision plan
+              topic-provision plan --detailed-exitcode --output json   (CI: 2 = changes)
+              topic-provision apply
+              topic-provision apply --topic images:12:retention.ms=3600000
+              topic-provision status
+              topic-provision destroy --allow-delete --yes
             """,
         subcommands: [Plan.self, Apply.self, Status.self, Destroy.self])
 }
