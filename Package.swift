@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "local-kafka", targets: ["local-kafka"]),
         .executable(name: "image-loadgen", targets: ["image-loadgen"]),
+        .executable(name: "topic-provision", targets: ["topic-provision"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,6 +49,10 @@ let package = Package(
             name: "PipelineConfig",
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
+        .target(
+            name: "Confluent",
+            dependencies: ["HTTP", "PipelineConfig", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
 
         .target(name: "PipelineMessages", swiftSettings: swiftSettings),
         .target(
@@ -72,6 +77,14 @@ let package = Package(
             name: "local-kafka",
             dependencies: [
                 "CommandSupport", "Kafka", "PipelineConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "topic-provision",
+            dependencies: [
+                "CommandSupport", "Confluent", "HTTP", "PipelineConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -104,5 +117,11 @@ let package = Package(
             name: "LoadGenTests", dependencies: ["LoadGen", "Kafka", "TestSupport"], exclude: ["empty.yaml"],
             swiftSettings: swiftSettings),
         .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConfluentTests",
+            dependencies: [
+                "Confluent", "HTTP", "PipelineConfig", "TestSupport", .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings),
     ]
 )

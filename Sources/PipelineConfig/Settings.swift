@@ -80,7 +80,7 @@ public struct KafkaSettings: Sendable, Equatable {
     public var restEndpoint: String?
     /// Confluent Cloud cluster id (`lkc-…`). `KAFKA_ID` overrides it.
     public var clusterID: String?
-    /// Confluent Cloud environment id (`env-…`), to look the REST endpoint up.
+    /// Confluent Cloud environment id (`env-…`), to look the REST endpoint up. `CONFLUENT_ENVIRONMENT_ID` overrides it.
     public var environment: String?
     /// librdkafka properties for every client, without credentials.
     public var properties: [String: String] = [:]
@@ -142,10 +142,22 @@ public struct TopicSettings: Sendable, Equatable {
         partitions = try reader.int("partitions", default: 6)
         replicationFactor = try reader.int("replication_factor", default: 3)
         configs = try reader.stringMap("configs")
+        for name in configs.keys.sorted() {
+            if let problem = Self.validate(configName: name) { throw reader.error("configs", problem) }
+        }
         guard partitions >= 1 else { throw reader.error("partitions", "must be at least 1, got \(partitions)") }
         guard replicationFactor >= 1 else {
             throw reader.error("replication_factor", "must be at least 1, got \(replicationFactor)")
         }
+    }
+
+    /// Kafka's config names are lowercase words and digits joined by dots (`retention.ms`, `preallocate`); anything
+    /// else is a typo or a property of some other client. Returns the problem, if any.
+    public static func validate(configName name: String) -> String? {
+        let word = Set("abcdefghijklmnopqrstuvwxyz0123456789")
+        let words = name.split(separator: ".", omittingEmptySubsequences: false)
+        if words.allSatisfy({ !$0.isEmpty && $0.allSatisfy(word.contains) }) { return nil }
+        return "'\(name)' is not a Kafka topic config name; use lowercase words joined by dots, such as retention.ms"
     }
 
     /// Kafka's topic name rule: 1–249 of `[a-zA-Z0-9._-]`, and not `.` or `..`. Returns the problem, if any.

@@ -59,6 +59,7 @@ struct PipelineConfigurationTests {
         ("load:\n  duration: 5x\n", 2, "load.duration", "unknown unit 'x'"),
         ("google:\n  api: cloud-ml\n", 2, "google.api", "vertex, ml-engine"),
         ("kafka:\n  topics:\n    - name: a\n    - name: a\n", 4, "kafka.topics[1].name", "declared twice"),
+        ("kafka:\n  topics:\n    - name: a\n      configs:\n        retention_ms: 1\n", 5, "kafka.topics[0].configs", "not a Kafka topic config name"),
         ("stream_app:\n  input_topic: bad name\n", 2, "stream_app.input_topic", "has ' '"),
         ("loadd:\n  rate: 1\n", 1, "loadd", "did you mean 'load'"),
     ])
