@@ -84,7 +84,8 @@ let package = Package(
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "KubernetesTests", dependencies: ["Kubernetes", "PipelineConfig", "TestSupport"],
-            swiftSettings: swiftSettings),
+            name: "KubernetesTests",
+            dependencies: ["Kubernetes", "PipelineConfig", "TestSupport", .product(name: "Yams", package: "Yams")],
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
     ]
 )

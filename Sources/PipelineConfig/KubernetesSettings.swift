@@ -58,7 +58,8 @@ public struct KubernetesSettings: Sendable, Equatable {
                 if let problem = KubernetesNames.labelProblem(name) { throw overlaysReader.error(name, problem) }
                 overlays.append(
                     try KubernetesOverlaySettings(
-                        try overlaysReader.child(name), name: name, streamApp: streamApp, autoscaling: autoscaling))
+                        try overlaysReader.child(name), name: name, streamApp: streamApp,
+                        maxReplicas: isAutoscaled ? autoscaling.maxReplicas : nil))
             }
             self.overlays = overlays
         }
@@ -198,19 +199,17 @@ public struct KubernetesOverlaySettings: Sendable, Equatable {
         self.resources = resources
     }
 
-    init(_ reader: ConfigReader, name: String, streamApp: StreamAppSettings, autoscaling: KubernetesAutoscalingSettings)
-        throws(ConfigurationError)
-    {
+    /// `maxReplicas`: the autoscaler's maximum, when one owns the replica count.
+    init(_ reader: ConfigReader, name: String, streamApp: StreamAppSettings, maxReplicas: Int?) throws(ConfigurationError) {
         try reader.rejectUnknownKeys(["replicas", "resources"])
         self.name = name
         replicas = try reader.int("replicas", default: streamApp.replicas)
         resources = try ResourceSettings(try reader.child("resources"), defaults: streamApp.resources)
         guard replicas >= 1 else { throw reader.error("replicas", "must be at least 1, got \(replicas)") }
-        guard !autoscaling.enabled || replicas <= autoscaling.maxReplicas else {
+        if let maxReplicas, replicas > maxReplicas {
             throw reader.error(
                 "replicas",
-                "\(replicas) is above kubernetes.autoscaling.max_replicas (\(autoscaling.maxReplicas)); it sets the "
-                    + "autoscaler's minimum")
+                "\(replicas) is above kubernetes.autoscaling.max_replicas (\(maxReplicas)); it sets the autoscaler's minimum")
         }
     }
 }
