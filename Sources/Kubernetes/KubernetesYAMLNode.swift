@@ -136,8 +136,10 @@ private let reservedWords: Set<String> = ["y", "n", "yes", "no", "on", "off", "t
 /// Plain when the text is a simple word that cannot be mistaken for another type; double-quoted (JSON escapes,
 /// which YAML shares) otherwise.
 func quotedIfNeeded(_ text: String) -> String {
-    // A flag such as `--config=/etc/x` starts with '-', which is only an indicator when a space follows.
-    let body = text.hasPrefix("--") ? text.dropFirst(2) : Substring(text)
+    // A flag such as `--config=/etc/x` starts with '-', which is only an indicator when a space follows; a relative
+    // path such as `../../base` starts with '.', which only matters in `.inf` and `.nan`.
+    var body = Substring(text)
+    while let prefix = ["--", "../", "./"].first(where: body.hasPrefix) { body = body.dropFirst(prefix.count) }
     if let first = body.first, plainFirst.contains(first), body.allSatisfy(plainRest.contains), text.last != ":",
         !reservedWords.contains(text.lowercased())
     {

@@ -9,7 +9,7 @@ struct KubernetesYAMLNodeTests {
         "true", "False", "yes", "NO", "on", "y", "null", "~", "", "1", "0.5", "1e3", "0x1F", "0o17", "1:30", ".inf",
         "500m", "-", "- a", "--", "a: b", "a:", "#comment", "a #b", "[x]", "{x}", "*ref", "&anchor", "!tag", "%x", "@x",
         "`x", "|", ">", "'q'", "\"q\"", "back\\slash", "tab\there", " leading", "trailing ", "2024-01-01",
-        "--config=/etc/x.yaml", "image:tag", "ünïcode", "bell\u{07}",
+        "--config=/etc/x.yaml", "../../base", "./", "..", ".", "-.inf", "image:tag", "ünïcode", "bell\u{07}",
     ]
 
     @Test func everyStringReadsBackAsTheSameString() throws {
