@@ -45,6 +45,13 @@ extension ManifestGenerator {
         return patches
     }
 
+    private var secretKeysNote: String {
+        brokersConfigured
+            ? "Every key is optional: leave out what your cluster does not use."
+            : "`KAFKA_BOOTSTRAP_SERVERS` is required, since the configuration names no brokers;\nthe others are optional: "
+                + "leave out what your cluster does not use."
+    }
+
     func readme(baseFiles: [String]) -> String {
         let namespace = kubernetes.namespace
         let secret = kubernetes.credentialsSecretName
@@ -69,7 +76,7 @@ extension ManifestGenerator {
             ## 1. The credentials Secret (never committed)
 
             The pods read Kafka and Google credentials from the Secret `\(secret)` in namespace `\(namespace)`;
-            no file here holds a value. Every key is optional: leave out what your cluster does not use.
+            no file here holds a value. \(secretKeysNote)
 
             ```sh
             kubectl apply -f base/namespace.yaml

@@ -181,7 +181,7 @@ extension ManifestGenerator {
     func scaledObject() -> KubernetesYAMLNode {
         let app = configuration.streamApp
         var trigger: KubernetesYAMLNode = [:]
-        if let servers = configuration.kafka.bootstrapServers, !servers.isEmpty {
+        if brokersConfigured, let servers = configuration.kafka.bootstrapServers {
             trigger.append("bootstrapServers", .string(servers))
         } else {
             // KEDA reads the variable from the Deployment's container, where it comes from the Secret.

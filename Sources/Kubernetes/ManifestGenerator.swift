@@ -132,17 +132,37 @@ extension ManifestGenerator {
         ]
     }
 
-    /// Kafka credentials by reference to the Secret, never by value. Each key is optional so that one Secret serves
-    /// both Confluent Cloud (all three) and an in-cluster Kafka without SASL (none, brokers from the configuration).
+    /// Kafka credentials by reference to the Secret, never by value. The API key is optional so that one Secret
+    /// serves both Confluent Cloud and a Kafka without SASL. The brokers are required unless the configuration names
+    /// them: without either, the tools would quietly start an embedded cluster inside the pod.
     var kafkaEnvironment: [KubernetesYAMLNode] {
-        ["KAFKA_BOOTSTRAP_SERVERS", "KAFKA_API_KEY", "KAFKA_API_SECRET"].map { variable in
+        [("KAFKA_BOOTSTRAP_SERVERS", brokersConfigured), ("KAFKA_API_KEY", true), ("KAFKA_API_SECRET", true)].map {
+            variable, optional in
             [
                 "name": .string(variable),
                 "valueFrom": [
-                    "secretKeyRef": ["name": .string(kubernetes.credentialsSecretName), "key": .string(variable), "optional": true]
+                    "secretKeyRef": [
+                        "name": .string(kubernetes.credentialsSecretName), "key": .string(variable), "optional": .boolean(optional),
+                    ]
                 ],
             ]
         }
+    }
+
+    var brokersConfigured: Bool { !(configuration.kafka.bootstrapServers ?? "").isEmpty }
+
+    /// Settings that generate valid manifests but would not work in a cluster, to be told to the user.
+    public var warnings: [String] {
+        var warnings: [String] = []
+        let app = configuration.streamApp
+        if app.modelBackend == .tfServing, !kubernetes.tfServing.enabled,
+            ["127.0.0.1", "localhost", "[::1]"].contains(where: { app.modelURL.contains("//\($0)") })
+        {
+            warnings.append(
+                "stream_app.model_url (\(app.modelURL)) is a loopback address, where nothing serves the model inside a "
+                    + "pod; set kubernetes.tf_serving.enabled or point model_url at your model server")
+        }
+        return warnings
     }
 
     var googleKeyEnvironment: KubernetesYAMLNode {

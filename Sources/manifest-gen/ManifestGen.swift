@@ -58,6 +58,9 @@ struct ManifestGen: ParsableCommand {
         let generator = ManifestGenerator(
             configuration: settings, configurationText: text ?? "",
             configurationName: path.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "the built-in defaults")
+        for warning in generator.warnings {
+            FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+        }
         if stdout {
             FileHandle.standardOutput.write(Data(generator.multiDocumentYAML().utf8))
             return

@@ -117,6 +117,28 @@ struct ManifestGeneratorTests {
         }
     }
 
+    /// Without brokers in the configuration the pod must not start without them: the tools would start an
+    /// embedded cluster and look healthy while reading nothing.
+    @Test(arguments: [(examplePath, false), (everythingPath, true)])
+    func brokersAreRequiredFromTheSecretUnlessConfigured(path: String, optional: Bool) throws {
+        let objects = try Self.objects(try Self.generator(path).files())
+        for (file, _, containers) in Self.podTemplates(objects) where file != "base/tf-serving-deployment.yaml" {
+            let environment = try #require(containers.first?["env"] as? [[String: Any]], "\(file)")
+            let brokers = try #require(environment.first { $0["name"] as? String == "KAFKA_BOOTSTRAP_SERVERS" }, "\(file)")
+            let reference = (brokers["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: Any]
+            #expect(reference?["optional"] as? Bool == optional, "\(file)")
+        }
+    }
+
+    @Test func aLoopbackModelURLWithoutInClusterServingIsWarnedAbout() throws {
+        var configuration = try PipelineConfiguration.load(file: Self.examplePath)
+        configuration.kubernetes.tfServing.enabled = false
+        let warned = ManifestGenerator(configuration: configuration, configurationText: "", configurationName: "p.yaml")
+        #expect(warned.warnings.count == 1)
+        #expect(warned.warnings.first?.contains("stream_app.model_url") == true)
+        #expect(try Self.generator(Self.examplePath).warnings.isEmpty, "TF Serving in the cluster replaces the URL")
+    }
+
     @Test func kedaScalesOnLagWithinThePartitionCount() throws {
         let objects = try Self.objects(try Self.generator(Self.everythingPath).files())
         #expect(objects["base/horizontalpodautoscaler.yaml"] == nil, "two autoscalers would fight over the Deployment")
