@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "local-kafka", targets: ["local-kafka"]),
         .executable(name: "image-loadgen", targets: ["image-loadgen"]),
         .executable(name: "topic-provision", targets: ["topic-provision"]),
+        .executable(name: "manifest-gen", targets: ["manifest-gen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,6 +54,7 @@ let package = Package(
             name: "Confluent",
             dependencies: ["HTTP", "PipelineConfig", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
+        .target(name: "Kubernetes", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
 
         .target(name: "PipelineMessages", swiftSettings: swiftSettings),
         .target(
@@ -107,6 +109,14 @@ let package = Package(
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "manifest-gen",
+            dependencies: [
+                "CommandSupport", "Kubernetes", "PipelineConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
+
         // MARK: Tests mirror the libraries.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
@@ -123,5 +133,9 @@ let package = Package(
                 "Confluent", "HTTP", "PipelineConfig", "TestSupport", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KubernetesTests",
+            dependencies: ["Kubernetes", "PipelineConfig", "TestSupport", .product(name: "Yams", package: "Yams")],
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
     ]
 )

@@ -33,6 +33,9 @@ struct ConfigReader {
         return nil
     }
 
+    /// The keys of this mapping in file order, for sections whose keys are names the user chooses.
+    var keys: [String] { mapping?.map { name, _ in name.string ?? "" } ?? [] }
+
     func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     func error(_ key: String, _ reason: String) -> ConfigurationError {

@@ -24,13 +24,17 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public static func load(
         path: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> PipelineConfiguration {
-        if let path = path ?? environment[environmentVariable] {
-            return try load(file: path)
-        }
-        if FileManager.default.fileExists(atPath: defaultFileName) {
-            return try load(file: defaultFileName)
-        }
-        return PipelineConfiguration()
+        guard let file = resolvedPath(path: path, environment: environment) else { return PipelineConfiguration() }
+        return try load(file: file)
+    }
+
+    /// The file `load(path:)` reads: `path`, else `$PIPELINE_CONFIG`, else `./pipeline.yaml` if it exists; nil for
+    /// the built-in defaults.
+    public static func resolvedPath(
+        path: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
+        if let path = path ?? environment[environmentVariable] { return path }
+        return FileManager.default.fileExists(atPath: defaultFileName) ? defaultFileName : nil
     }
 
     public static func load(file: String) throws(ConfigurationError) -> PipelineConfiguration {
@@ -60,7 +64,9 @@ public struct PipelineConfiguration: Sendable, Equatable {
         configuration.kafka = try KafkaSettings(try reader.child("kafka"))
         configuration.streamApp = try StreamAppSettings(try reader.child("stream_app"))
         configuration.load = try LoadSettings(try reader.child("load"), defaultTopic: configuration.streamApp.inputTopic)
-        configuration.kubernetes = try KubernetesSettings(try reader.child("kubernetes"))
+        configuration.kubernetes = try KubernetesSettings(
+            try reader.child("kubernetes"), streamApp: configuration.streamApp, kafka: configuration.kafka,
+            modelName: configuration.google.model.name)
         return configuration
     }
 

@@ -203,6 +203,17 @@ public struct ResourceSettings: Sendable, Equatable {
         memoryRequest = try requests.string("memory", default: defaults.memoryRequest)
         cpuLimit = try limits.string("cpu", default: defaults.cpuLimit)
         memoryLimit = try limits.string("memory", default: defaults.memoryLimit)
+        for (key, request, limit) in [("cpu", cpuRequest, cpuLimit), ("memory", memoryRequest, memoryLimit)] {
+            guard let requested = ResourceQuantity(request) else { throw requests.error(key, Self.notAQuantity(request)) }
+            guard let limited = ResourceQuantity(limit) else { throw limits.error(key, Self.notAQuantity(limit)) }
+            guard limited >= requested else {
+                throw limits.error(key, "the limit \(limit) is below the request \(request); raise it or lower requests.\(key)")
+            }
+        }
+    }
+
+    private static func notAQuantity(_ text: String) -> String {
+        "'\(text)' is not a Kubernetes quantity (write it like 500m, 1, 256Mi or 1Gi)"
     }
 }
 
@@ -252,6 +263,7 @@ public struct StreamAppSettings: Sendable, Equatable {
         replicas = try reader.int("replicas", default: replicas)
         resources = try ResourceSettings(try reader.child("resources"), defaults: resources)
         guard concurrency >= 1 else { throw reader.error("concurrency", "must be at least 1, got \(concurrency)") }
+        guard replicas >= 1 else { throw reader.error("replicas", "must be at least 1, got \(replicas)") }
         guard (1...65535).contains(httpPort) else { throw reader.error("http_port", "must be a port number, 1 to 65535") }
         for (key, topic) in [("input_topic", inputTopic), ("output_topic", outputTopic), ("dead_letter_topic", deadLetterTopic)] {
             if let problem = TopicSettings.validate(name: topic) { throw reader.error(key, problem) }
@@ -299,21 +311,5 @@ public struct LoadSettings: Sendable, Equatable {
         guard (1...100).contains(quality) else { throw reader.error("quality", "must be 1 to 100, got \(quality)") }
         guard pool >= 0 else { throw reader.error("pool", "must be 0 or more, got \(pool)") }
         guard workers >= 1 else { throw reader.error("workers", "must be at least 1, got \(workers)") }
-    }
-}
-
-/// Where the manifests deploy to (`kubernetes:`).
-public struct KubernetesSettings: Sendable, Equatable {
-    /// Default: `image-pipeline`.
-    public var namespace = "image-pipeline"
-    /// The Secret holding `KAFKA_API_KEY`, `KAFKA_API_SECRET` and, where used, the Google key. Default: `image-pipeline-credentials`.
-    public var credentialsSecretName = "image-pipeline-credentials"
-
-    public init() {}
-
-    init(_ reader: ConfigReader) throws(ConfigurationError) {
-        try reader.rejectUnknownKeys(["namespace", "credentials_secret_name"])
-        namespace = try reader.string("namespace", default: namespace)
-        credentialsSecretName = try reader.string("credentials_secret_name", default: credentialsSecretName)
     }
 }

@@ -14,6 +14,31 @@ struct PipelineConfigurationTests {
         #expect(configuration.load.topic == configuration.streamApp.inputTopic)
     }
 
+    @Test func kubernetesDefaultsFollowTheRestOfTheConfiguration() throws {
+        let configuration = try PipelineConfiguration.parse(
+            """
+            google:
+              model: {name: resnet}
+            kafka:
+              topics: [{name: frames, partitions: 8}]
+            stream_app:
+              input_topic: frames
+              replicas: 3
+            kubernetes:
+              tf_serving: {enabled: true}
+              overlays:
+                qa: {}
+            """)
+        let kubernetes = configuration.kubernetes
+        #expect(kubernetes.autoscaling.minReplicas == 3, "the autoscaler starts from stream_app.replicas")
+        #expect(kubernetes.autoscaling.maxReplicas == 8, "and stops at the input topic's partitions")
+        #expect(kubernetes.tfServing.modelBasePath == "/models/resnet")
+        #expect(kubernetes.overlays.map(\.name) == ["qa"])
+        #expect(kubernetes.overlays.first?.replicas == 3)
+        #expect(kubernetes.overlays.first?.resources == configuration.streamApp.resources)
+        #expect(try PipelineConfiguration.parse("").kubernetes.overlays.map(\.name) == ["dev", "prod"])
+    }
+
     @Test func emptyDocumentGivesDefaults() throws {
         #expect(try PipelineConfiguration.parse("") == PipelineConfiguration())
         #expect(try PipelineConfiguration.parse("# only a comment\n") == PipelineConfiguration())
