@@ -14,12 +14,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "local-kafka", targets: ["local-kafka"]),
+        .executable(name: "model-provision", targets: ["model-provision"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: C libraries from Debian, and the two small shims Swift cannot do without.
@@ -46,6 +48,15 @@ let package = Package(
             name: "PipelineConfig",
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
+        .target(
+            name: "Google",
+            dependencies: [
+                "HTTP", "PipelineConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
 
         .target(
             name: "CommandSupport",
@@ -65,6 +76,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "model-provision",
+            dependencies: [
+                "CommandSupport", "Google", "HTTP", "PipelineConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
 
         // MARK: Tests mirror the libraries.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
@@ -73,5 +92,18 @@ let package = Package(
         .testTarget(name: "JPEGTests", dependencies: ["JPEG"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
+        .target(
+            name: "GoogleTestSupport",
+            dependencies: [
+                "HTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Tests/GoogleTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GoogleTests", dependencies: ["Google", "GoogleTestSupport", "HTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ModelProvisionTests", dependencies: ["GoogleTestSupport", "HTTP", "TestSupport"],
+            swiftSettings: swiftSettings),
     ]
 )
