@@ -101,7 +101,7 @@ let package = Package(
             ],
             path: "Tests/GoogleTestSupport", swiftSettings: swiftSettings),
         .testTarget(
-            name: "GoogleTests", dependencies: ["Google", "GoogleTestSupport", "HTTP"], swiftSettings: swiftSettings),
+            name: "GoogleTests", dependencies: ["Google", "GoogleTestSupport", "HTTP", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelProvisionTests", dependencies: ["GoogleTestSupport", "HTTP", "TestSupport"],
             swiftSettings: swiftSettings),
