@@ -190,6 +190,7 @@ public struct ModelProvisioner: Sendable {
                         + "pick a new --model-version")
             }
         } else {
+            // pythonVersion is required; 3.7 is the Python that ML Engine's 2.x runtimes serve with.
             let version = MLEngineVersion(
                 name: deployment.version, deploymentUri: deployment.savedModelURI,
                 runtimeVersion: deployment.runtimeVersion, framework: deployment.framework.uppercased(),

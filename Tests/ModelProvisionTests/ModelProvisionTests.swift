@@ -92,6 +92,11 @@ struct ModelProvisionTests {
         let status = try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [String: Any]
         #expect((status?["predictURL"] as? String)?.hasSuffix("endpoints/image-classifier-endpoint:predict") == true)
 
+        // Trace logging shows every request's headers: still no token (checked by `run`).
+        let traced = try await fixture.run(["status", "--log-level", "trace"])
+        #expect(traced.status == 0)
+        #expect(traced.standardError.contains("Authorization: Bearer [redacted]"), "\(traced.standardError)")
+
         let image = fixture.directory.appendingPathComponent("cat.jpg")
         try Data([0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 0xFF, 0xD9]).write(to: image)
         let predict = try await fixture.run(["predict", "--image", image.path])
@@ -157,6 +162,17 @@ struct ModelProvisionTests {
         #expect(apply.status == 0, "\(apply.standardError)")
         #expect(apply.standardError.contains("retrying"))
         #expect(fixture.server.requests("endpoints.deployModel").count == 1)
+    }
+
+    @Test func asyncApplyReturnsAfterStartingTheFirstOperation() async throws {
+        let fixture = try await Fixture.start()
+        defer { Task { await fixture.finish() } }
+        let apply = try await fixture.run(["apply", "--async"])
+        #expect(apply.status == 0, "\(apply.standardError)")
+        #expect(apply.standardOutput.contains("operation still running: projects/contract-project/locations/us-central1/operations/"))
+        #expect(fixture.server.requests("models.upload").count == 1)
+        #expect(fixture.server.requests("operations.get").isEmpty)
+        #expect(fixture.server.requests("endpoints.create").isEmpty)
     }
 
     @Test func failedOperationReachesTheUser() async throws {
