@@ -140,7 +140,8 @@ struct ProvisionContext {
             redactor.addSecret(token)
         }
         let credential = try GoogleCredentialChain.resolve(
-            accessToken: connection.accessToken, credentialsFile: connection.credentials, environment: environment)
+            accessToken: connection.accessToken, credentialsFile: connection.credentials, environment: environment,
+            logger: logger)
         let project = [settings.project, environment[GoogleConnectionOptions.projectVariable], credential.projectID]
             .compactMap { $0 }.first { !$0.isEmpty }
         guard let project else {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Logging
 
 /// Finds credentials in the order Google's own client libraries use:
 /// 1. an explicit access token (`--access-token`, then `GOOGLE_OAUTH_ACCESS_TOKEN`);
@@ -15,7 +16,8 @@ public enum GoogleCredentialChain {
 
     public static func resolve(
         accessToken: String? = nil, credentialsFile: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "google.credentials")
     ) throws -> any GoogleCredential {
         if let accessToken, !accessToken.isEmpty {
             return GoogleStaticTokenCredential(token: accessToken, source: "--access-token")
@@ -37,7 +39,7 @@ public enum GoogleCredentialChain {
             return try credential(fromFile: applicationDefault, origin: "gcloud application-default login")
         }
         let host = environment[metadataHostVariable].flatMap { $0.isEmpty ? nil : $0 } ?? "169.254.169.254"
-        return GoogleMetadataServerCredential(host: host)
+        return GoogleMetadataServerCredential(host: host, logger: logger)
     }
 
     /// A credentials file of either kind Google writes: a service-account key or an authorized user's.

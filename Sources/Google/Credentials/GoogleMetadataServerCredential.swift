@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Logging
 
 /// The service account of the GCE VM, GKE pod (workload identity) or Cloud Run service this runs on, from the
 /// metadata server.
@@ -7,23 +8,23 @@ public struct GoogleMetadataServerCredential: GoogleCredential {
     /// `169.254.169.254`, or `GCE_METADATA_HOST` (host or host:port), as Google's libraries honour it.
     public let host: String
     public let projectID: String? = nil
+    /// Plain HTTP is how the metadata server speaks; it is link-local, never routed off the machine. It answers
+    /// at once or not at all, so waits are short.
+    private let metadataHTTP: HTTPClient
 
-    public init(host: String) {
+    public init(host: String, logger: Logger = Logger(label: "google.metadata")) {
         self.host = host
+        var configuration = HTTPClientConfiguration()
+        configuration.allowsPlainHTTPToAnyHost = true
+        configuration.connectTimeout = .seconds(2)
+        configuration.retry = RetryPolicy(maxAttempts: 2)
+        metadataHTTP = HTTPClient(configuration: configuration, logger: logger)
     }
 
     public var description: String { "the metadata server's default service account (\(host))" }
 
     public func fetchToken(using http: HTTPClient) async throws -> GoogleAccessToken {
         let url = "http://\(host)/computeMetadata/v1/instance/service-accounts/default/token"
-        // Plain HTTP is how the metadata server speaks; it is link-local, never routed off the machine.
-        let metadataHTTP = HTTPClient(configuration: {
-            var configuration = http.configuration
-            configuration.allowsPlainHTTPToAnyHost = true
-            configuration.connectTimeout = .seconds(2)
-            configuration.retry = RetryPolicy(maxAttempts: 2)
-            return configuration
-        }())
         let request = HTTPRequest(.get, url, headers: [HTTPHeader("Metadata-Flavor", "Google")], timeout: .seconds(5))
         let response: HTTPResponse
         do {
