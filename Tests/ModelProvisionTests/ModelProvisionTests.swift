@@ -83,6 +83,7 @@ struct ModelProvisionTests {
         #expect(fixture.server.requests("endpoints.create").count == 1)
         #expect(fixture.server.requests("endpoints.deployModel").count == 1)
         #expect(fixture.server.requests("operations.get").count >= 3 * fixture.server.operationPolls)
+        #expect(fixture.server.tokenRequests == 2, "one token per run, cached for all its calls")
 
         let before = fixture.server.requests.count
         let again = try await fixture.run(["apply", "--output", "json"] + Self.fast)
@@ -141,6 +142,7 @@ struct ModelProvisionTests {
         // A second version, so destroy must delete the non-default one first and the default last.
         let second = try await fixture.run(["apply", "--model-version", "v2"] + Self.fast)
         #expect(second.status == 0, "\(second.standardError)")
+        #expect(second.standardOutput.contains("versions/v2: exists (artifact=gs://contract-bucket/models/image-classifier/, default=yes"))
 
         let image = fixture.directory.appendingPathComponent("cat.jpg")
         try Data(repeating: 7, count: 100).write(to: image)
@@ -151,6 +153,9 @@ struct ModelProvisionTests {
         let destroy = try await fixture.run(["destroy", "--yes"] + Self.fast)
         #expect(destroy.status == 0, "\(destroy.standardError)")
         #expect(fixture.server.resourceNames.isEmpty, "left: \(fixture.server.resourceNames)")
+        let deletions = fixture.server.requests("delete").map { $0.path.components(separatedBy: "/").suffix(2).joined(separator: "/") }
+        // apply made v2 the default, so v1 goes first.
+        #expect(deletions == ["versions/v1", "versions/v2", "models/image_classifier"], "the default version goes last")
         #expect(fixture.server.violations.isEmpty, "\(fixture.server.violations)")
     }
 
