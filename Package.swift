@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "image-loadgen", targets: ["image-loadgen"]),
         .executable(name: "topic-provision", targets: ["topic-provision"]),
         .executable(name: "manifest-gen", targets: ["manifest-gen"]),
+        .executable(name: "model-provision", targets: ["model-provision"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: C libraries from Debian, and the two small shims Swift cannot do without.
@@ -50,13 +52,21 @@ let package = Package(
             name: "PipelineConfig",
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
+        .target(name: "PipelineMessages", swiftSettings: swiftSettings),
+        .target(
+            name: "Google",
+            dependencies: [
+                "HTTP", "PipelineConfig",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "Confluent",
             dependencies: ["HTTP", "PipelineConfig", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(name: "Kubernetes", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
-
-        .target(name: "PipelineMessages", swiftSettings: swiftSettings),
         .target(
             name: "LoadGen",
             dependencies: [
@@ -84,6 +94,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
+            name: "model-provision",
+            dependencies: [
+                "CommandSupport", "Google", "HTTP", "PipelineConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
             name: "topic-provision",
             dependencies: [
                 "CommandSupport", "Confluent", "HTTP", "PipelineConfig",
@@ -91,7 +109,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-
+        .executableTarget(
+            name: "manifest-gen",
+            dependencies: [
+                "CommandSupport", "Kubernetes", "PipelineConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "image-loadgen",
             dependencies: [
@@ -101,32 +125,32 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
-        // MARK: Baselines that `make bench` measures the tools against, in plain C.
+        // MARK: Baselines that `make bench` measures the tools against, in plain C, and the driver.
         .executableTarget(name: "baseline-kafka-producer", dependencies: ["CRdKafka"]),
-        .executableTarget(name: "baseline-jpeg-encode", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("pthread")]),
+        .executableTarget(
+            name: "baseline-jpeg-encode", linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("pthread")]),
         .executableTarget(
             name: "pipeline-bench",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
 
-        .executableTarget(
-            name: "manifest-gen",
-            dependencies: [
-                "CommandSupport", "Kubernetes", "PipelineConfig",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings),
-
-        // MARK: Tests mirror the libraries.
+        // MARK: Tests mirror the libraries; the *TestSupport targets hold helpers and the cloud stand-ins.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "GoogleTestSupport",
+            dependencies: [
+                "HTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Tests/GoogleTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JPEGTests", dependencies: ["JPEG"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "LoadGenTests", dependencies: ["LoadGen", "Kafka", "TestSupport"], exclude: ["empty.yaml"],
+            name: "GoogleTests", dependencies: ["Google", "GoogleTestSupport", "HTTP", "TestSupport"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfluentTests",
             dependencies: [
@@ -137,5 +161,12 @@ let package = Package(
             name: "KubernetesTests",
             dependencies: ["Kubernetes", "PipelineConfig", "TestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LoadGenTests", dependencies: ["LoadGen", "Kafka", "TestSupport"], exclude: ["empty.yaml"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ModelProvisionTests", dependencies: ["GoogleTestSupport", "HTTP", "TestSupport"],
+            swiftSettings: swiftSettings),
     ]
 )
