@@ -58,7 +58,9 @@ manifests-check: $(KUBERNETES_VALIDATE)
 	echo "manifests: up to date and valid for Kubernetes $(KUBERNETES_VERSION)"
 
 ## bench: image-loadgen against plain-C baselines in the same run (release build); results in out/bench.json.
-bench: release
+BENCH_PRODUCTS := local-kafka image-loadgen baseline-kafka-producer baseline-jpeg-encode pipeline-bench
+bench: deps
+	for product in $(BENCH_PRODUCTS); do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/pipeline-bench --output out/bench.json
 
 clean:

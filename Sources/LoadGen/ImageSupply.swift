@@ -111,6 +111,7 @@ final class OrderedEncoder: @unchecked Sendable {
 
     private func encodeLoop(images: SyntheticImages, encoder: JPEGEncoder, imageID: (UInt64) -> UInt64) {
         var pixels = [UInt8](repeating: 0, count: images.width * images.height * 3)
+        let renderer = images.makeRenderer()
         while true {
             condition.lock()
             while !stopped && nextToClaim >= nextToTake + capacity { condition.wait() }
@@ -122,7 +123,7 @@ final class OrderedEncoder: @unchecked Sendable {
             nextToClaim += 1
             condition.unlock()
 
-            images.render(imageID(sequence), into: &pixels)
+            renderer.render(imageID(sequence), into: &pixels)
             // A synthetic image always encodes; an empty value would be caught by --verify as corrupt.
             let jpeg = (try? encoder.encode(rgb: pixels, width: images.width, height: images.height)) ?? Data()
 

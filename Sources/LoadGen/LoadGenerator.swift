@@ -64,7 +64,8 @@ public final class LoadGenerator: Sendable {
     public let config: LoadGeneratorConfig
     public let runID = UUID().uuidString.lowercased()
     private let logger: Logger
-    private let metrics = SharedState(LoadMetrics())
+    private let sendMetrics = SharedState(SendMetrics())
+    private let deliveryMetrics = SharedState(DeliveryMetrics())
     private let stopRequested = SharedState(false)
     private let endToEnd = SharedState(LatencyRecorder())
     private let startedAt = SharedState<ContinuousClock.Instant?>(nil)
@@ -84,11 +85,10 @@ public final class LoadGenerator: Sendable {
 
     public var progress: LoadProgress {
         let elapsed = startedAt.withLock { $0 }.map { ContinuousClock.now - $0 } ?? .zero
-        return metrics.withLock { metrics in
-            LoadProgress(
-                elapsed: elapsed, sent: metrics.sent, delivered: metrics.delivered, failed: metrics.failed,
-                latencyP99Milliseconds: metrics.latencySummary.p99, lateSends: metrics.lateSends)
-        }
+        let metrics = LoadMetrics(sends: sendMetrics.withLock { $0 }, deliveries: deliveryMetrics.withLock { $0 })
+        return LoadProgress(
+            elapsed: elapsed, sent: metrics.sent, delivered: metrics.delivered, failed: metrics.failed,
+            latencyP99Milliseconds: metrics.latencySummary.p99, lateSends: metrics.lateSends)
     }
 
     /// Runs the schedule to its end (or `requestStop`), drains, and returns the report and the per-second series.
@@ -118,11 +118,11 @@ public final class LoadGenerator: Sendable {
         let schedule = config.schedule.share(workers: config.workers, index: config.workerIndex)
         let warmup = config.warmup
         let producer = try KafkaProducer(properties: config.properties, logger: logger) {
-            [metrics, verifier] report in
+            [deliveryMetrics, verifier] report in
             let offset = ContinuousClock.now - start
             let service = Duration.microseconds(report.latencyMicroseconds)
             let due = schedule.isPaced ? schedule.dueOffset(of: report.id) ?? offset : offset - service
-            metrics.withLock { metrics in
+            deliveryMetrics.withLock { metrics in
                 if let error = report.error {
                     metrics.addFailure(at: offset, kind: error.code.name)
                 } else {
@@ -149,7 +149,7 @@ public final class LoadGenerator: Sendable {
             let scheduledOffset = schedule.isPaced ? due : offset
             let key: Data? =
                 switch config.keyStrategy {
-                case .imageID: Data(String(imageID).utf8)
+                case .imageID: Data(utf8Of: String(imageID))
                 case .random: withUnsafeBytes(of: keyGenerator.next()) { Data($0) }
                 case .none: nil
                 }
@@ -165,13 +165,13 @@ public final class LoadGenerator: Sendable {
             do {
                 try producer.send(message, id: sequence)
             } catch let error as KafkaError {
-                metrics.withLock { $0.addFailure(at: offset, kind: error.code.name) }
+                sendMetrics.withLock { $0.addFailure(kind: error.code.name) }
                 if error.isFatal {
                     logger.error("stopping: \(error)")
                     break
                 }
             }
-            metrics.withLock { $0.addSend(at: offset, lag: offset - scheduledOffset, measured: scheduledOffset >= warmup) }
+            sendMetrics.withLock { $0.addSend(at: offset, lag: offset - scheduledOffset, measured: scheduledOffset >= warmup) }
             sequence += 1
         }
         let interrupted = stopRequested.withLock { $0 }
@@ -182,7 +182,7 @@ public final class LoadGenerator: Sendable {
 
         let verifyReport = verifier?.finish(idleTimeout: .seconds(10)) { config.imageID(ofSequence: $0) }
         if let observer {
-            let expected = metrics.withLock { $0.delivered }
+            let expected = deliveryMetrics.withLock { $0.delivered }
             var lastCount = endToEnd.withLock { $0.count }
             var lastChange = ContinuousClock.now
             while lastCount < expected && ContinuousClock.now - lastChange < .seconds(15) {
@@ -224,26 +224,25 @@ public final class LoadGenerator: Sendable {
         -> (report: LoadReport, timeseries: [LoadSecond])
     {
         let endToEnd = endToEnd.withLock { $0 }
-        return metrics.withLock { metrics in
-            let report = LoadReport(
-                runID: runID, topic: config.topic, startedAt: ISO8601DateFormatter().string(from: Date() - duration.seconds),
-                targetRate: schedule.isPaced ? schedule.stages.map(\.rate).max() ?? 0 : 0,
-                achievedRate: metrics.achievedRate, sent: metrics.sent, delivered: metrics.delivered,
-                failed: metrics.failed, failures: metrics.failures, bytesDelivered: metrics.bytesDelivered,
-                durationSeconds: duration.seconds, elapsedSeconds: elapsed.seconds, warmupSeconds: config.warmup.seconds,
-                latencyMilliseconds: metrics.latencySummary, serviceTimeMilliseconds: metrics.serviceTimeSummary,
-                scheduleLagMilliseconds: metrics.lagSummary, lateSends: metrics.lateSends, interrupted: interrupted,
-                verify: verify,
-                endToEndLatencyMilliseconds: config.observeTopic == nil ? nil : endToEnd.summary,
-                endToEndReceived: config.observeTopic == nil ? nil : endToEnd.count,
-                thresholds: [],
-                image: LoadReport.ImageDescription(
-                    source: supply.description, width: supply.dimensions?.width, height: supply.dimensions?.height,
-                    quality: supply.dimensions?.quality,
-                    meanBytes: metrics.delivered == 0 ? 0 : Double(metrics.bytesDelivered) / Double(metrics.delivered)),
-                librdkafka: KafkaLibrary.linkedVersionString)
-            return (report, metrics.timeseries)
-        }
+        let metrics = LoadMetrics(sends: sendMetrics.withLock { $0 }, deliveries: deliveryMetrics.withLock { $0 })
+        let report = LoadReport(
+            runID: runID, topic: config.topic, startedAt: ISO8601DateFormatter().string(from: Date() - duration.seconds),
+            targetRate: schedule.isPaced ? schedule.stages.map(\.rate).max() ?? 0 : 0,
+            achievedRate: metrics.achievedRate, sent: metrics.sent, delivered: metrics.delivered,
+            failed: metrics.failed, failures: metrics.failures, bytesDelivered: metrics.bytesDelivered,
+            durationSeconds: duration.seconds, elapsedSeconds: elapsed.seconds, warmupSeconds: config.warmup.seconds,
+            latencyMilliseconds: metrics.latencySummary, serviceTimeMilliseconds: metrics.serviceTimeSummary,
+            scheduleLagMilliseconds: metrics.lagSummary, lateSends: metrics.lateSends, interrupted: interrupted,
+            verify: verify,
+            endToEndLatencyMilliseconds: config.observeTopic == nil ? nil : endToEnd.summary,
+            endToEndReceived: config.observeTopic == nil ? nil : endToEnd.count,
+            thresholds: [],
+            image: LoadReport.ImageDescription(
+                source: supply.description, width: supply.dimensions?.width, height: supply.dimensions?.height,
+                quality: supply.dimensions?.quality,
+                meanBytes: metrics.delivered == 0 ? 0 : Double(metrics.bytesDelivered) / Double(metrics.delivered)),
+            librdkafka: KafkaLibrary.linkedVersionString)
+        return (report, metrics.timeseries)
     }
 
     static func epochMicroseconds() -> Int64 {

@@ -9,8 +9,8 @@ struct LoadMetricsTests {
         for index in 0..<10 {
             let due = Duration.milliseconds(index * 10)
             let lag: Duration = index == 4 ? .milliseconds(30) : .microseconds(50)
-            metrics.addSend(at: due + lag, lag: lag, measured: index > 0)
-            metrics.addDelivery(
+            metrics.sends.addSend(at: due + lag, lag: lag, measured: index > 0)
+            metrics.deliveries.addDelivery(
                 at: due + lag + .milliseconds(2), latency: lag + .milliseconds(2), service: .milliseconds(2), bytes: 1000,
                 measured: index > 0)
         }
@@ -24,14 +24,15 @@ struct LoadMetricsTests {
 
     @Test func failuresAreCountedByKindAndPerSecond() {
         var metrics = LoadMetrics()
-        metrics.addSend(at: .milliseconds(100), lag: .zero, measured: true)
-        metrics.addSend(at: .milliseconds(1100), lag: .zero, measured: true)
-        metrics.addFailure(at: .milliseconds(1500), kind: "_MSG_TIMED_OUT")
-        metrics.addFailure(at: .milliseconds(2500), kind: "_MSG_TIMED_OUT")
+        metrics.sends.addSend(at: .milliseconds(100), lag: .zero, measured: true)
+        metrics.sends.addSend(at: .milliseconds(1100), lag: .zero, measured: true)
+        metrics.deliveries.addFailure(at: .milliseconds(1500), kind: "_MSG_TIMED_OUT")
+        metrics.deliveries.addFailure(at: .milliseconds(2500), kind: "_MSG_TIMED_OUT")
         let series = metrics.timeseries
         #expect(series.map(\.sent) == [1, 1, 0])
         #expect(series.map(\.failed) == [0, 1, 1])
         #expect(metrics.failures == ["_MSG_TIMED_OUT": 2])
+        #expect(metrics.failed == 2)
     }
 }
 
