@@ -1,6 +1,6 @@
 # Everything a fresh machine needs is installed by the targets themselves.
 SWIFT ?= swift
-APT_PACKAGES := librdkafka-dev libcurl4-openssl-dev libjpeg-dev pkg-config openssl ca-certificates
+APT_PACKAGES := librdkafka-dev libcurl4-openssl-dev libjpeg-dev pkg-config openssl ca-certificates curl
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 .PHONY: all deps build release test manifests-check demo bench clean
@@ -56,6 +56,35 @@ manifests-check: $(KUBERNETES_VALIDATE)
 	  done; \
 	else echo "kubectl not installed: overlays not built (their base and patch targets are still checked by the tests)"; fi; \
 	echo "manifests: up to date and valid for Kubernetes $(KUBERNETES_VERSION)"
+
+## demo: the whole pipeline on this machine with the embedded defaults: an embedded Kafka cluster, the local
+## model server (a TF Serving stand-in), inference-app, and image-loadgen driving it at a fixed rate; reports in
+## out/demo/. Everything it starts is stopped at the end, also on Ctrl-C.
+DEMO_RATE ?= 200
+DEMO_DURATION ?= 20s
+DEMO_MODEL_PORT ?= 8501
+DEMO_APP_PORT ?= 8080
+demo: build
+	@set -eu; bin=$$($(SWIFT) build --show-bin-path); out=out/demo; rm -rf $$out; mkdir -p $$out; \
+	trap 'kill $$(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true' EXIT INT TERM; \
+	echo "== 1/4 embedded Kafka (3 brokers; topics from pipeline.yaml)"; \
+	$$bin/local-kafka --bootstrap-file $$out/bootstrap --log-level warning > /dev/null & \
+	for i in $$(seq 100); do [ -s $$out/bootstrap ] && break; sleep 0.1; done; \
+	bootstrap=$$(cat $$out/bootstrap); echo "   bootstrap.servers=$$bootstrap"; \
+	echo "== 2/4 local model server (a stand-in for TensorFlow Serving) on port $(DEMO_MODEL_PORT)"; \
+	$$bin/local-model-server --port $(DEMO_MODEL_PORT) --latency 5ms --latency-jitter 5ms --log-level warning > $$out/model-server.log 2>&1 & \
+	echo "== 3/4 inference-app (health and metrics on port $(DEMO_APP_PORT))"; \
+	$$bin/inference-app --bootstrap-servers $$bootstrap \
+	  --model-url http://127.0.0.1:$(DEMO_MODEL_PORT)/v1/models/image-classifier:predict \
+	  --http-port $(DEMO_APP_PORT) --log-level warning > $$out/inference-app.log 2>&1 & \
+	for i in $$(seq 300); do curl -fsS http://127.0.0.1:$(DEMO_APP_PORT)/readyz > /dev/null 2>&1 && break; sleep 0.1; done; \
+	curl -fsS http://127.0.0.1:$(DEMO_APP_PORT)/readyz > /dev/null || { echo "inference-app did not become ready; see $$out/inference-app.log"; exit 1; }; \
+	echo "== 4/4 image-loadgen: $(DEMO_RATE) images/s for $(DEMO_DURATION), reading the predictions back"; \
+	$$bin/image-loadgen --bootstrap-servers $$bootstrap --rate $(DEMO_RATE) --duration $(DEMO_DURATION) \
+	  --verify --observe-topic predictions --threshold 'failed==0' \
+	  --report $$out/report.json --timeseries $$out/report.csv --plot $$out/report.svg; \
+	curl -fsS http://127.0.0.1:$(DEMO_APP_PORT)/metrics > $$out/inference-app.metrics || true; \
+	echo "reports: $$out/report.json, $$out/report.csv, $$out/report.svg; logs and metrics in $$out/"
 
 ## bench: image-loadgen against plain-C baselines in the same run (release build); results in out/bench.json.
 BENCH_PRODUCTS := local-kafka image-loadgen baseline-kafka-producer baseline-jpeg-encode pipeline-bench
