@@ -14,6 +14,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "local-kafka", targets: ["local-kafka"]),
+        .executable(name: "inference-app", targets: ["inference-app"]),
+        .executable(name: "local-model-server", targets: ["local-model-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,6 +51,17 @@ let package = Package(
 
         .target(name: "PipelineMessages", swiftSettings: swiftSettings),
         .target(
+            name: "ModelServing",
+            dependencies: ["HTTP", "JPEG", "PipelineMessages"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "StreamApp",
+            dependencies: [
+                "Kafka", "HTTP", "JPEG", "ModelServing", "PipelineMessages",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "CommandSupport",
             dependencies: [
                 "Kafka", "PipelineConfig",
@@ -67,6 +80,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "inference-app",
+            dependencies: [
+                "CommandSupport", "HTTP", "Kafka", "ModelServing", "PipelineConfig", "StreamApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "local-model-server",
+            dependencies: [
+                "CommandSupport", "HTTP", "ModelServing", "PipelineConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
         // MARK: Tests mirror the libraries.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
@@ -74,5 +104,13 @@ let package = Package(
         .testTarget(name: "JPEGTests", dependencies: ["JPEG"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PipelineMessagesTests", dependencies: ["PipelineMessages"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ModelServingTests", dependencies: ["ModelServing", "HTTP", "JPEG", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StreamAppTests",
+            dependencies: ["StreamApp", "ModelServing", "Kafka", "HTTP", "JPEG", "PipelineMessages", "TestSupport"],
+            swiftSettings: swiftSettings),
     ]
 )
