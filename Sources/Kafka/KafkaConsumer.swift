@@ -115,6 +115,13 @@ public final class KafkaConsumer: Sendable {
         try client.watermarks(topic: topic, partition: partition, timeout: timeout)
     }
 
+    /// The watermarks as of the last fetch from this partition, read locally: cheap enough to call on every
+    /// metrics scrape, unlike `watermarks`, which asks the leader (and on a busy connection waits behind a fetch's
+    /// long poll). Nil until the partition has been fetched from.
+    public func cachedWatermarks(topic: String, partition: Int32) -> (low: Int64, high: Int64)? {
+        client.cachedWatermarks(topic: topic, partition: partition)
+    }
+
     public func metadata(topic: String? = nil, timeout: Duration = .seconds(10)) throws -> KafkaClusterMetadata {
         try client.metadata(topic: topic, timeout: timeout)
     }

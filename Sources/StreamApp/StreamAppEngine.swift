@@ -162,14 +162,14 @@ public final class StreamAppEngine: Sendable {
         }
     }
 
+    /// Lag from the watermarks of the last fetches (no request to the brokers, so the poll loop never waits).
     private func measureLag() {
         let partitions: [(TopicPartition, Int64?)] = core.withState { state in
-            state.partitions.map { ($0.key, $0.value.committed ?? $0.value.committable) }
+            state.partitions.map { ($0.key, $0.value.committed ?? $0.value.committable ?? $0.value.entries.first?.offset) }
         }
         var lags: [StreamAppMetrics.PartitionLag] = []
         for (partition, committed) in partitions.sorted(by: { $0.0 < $1.0 }) {
-            guard let marks = try? consumer.watermarks(topic: partition.topic, partition: partition.partition, timeout: .seconds(1))
-            else { continue }
+            guard let marks = consumer.cachedWatermarks(topic: partition.topic, partition: partition.partition) else { continue }
             lags.append(.init(topic: partition.topic, partition: partition.partition, lag: max(0, marks.high - (committed ?? marks.low))))
         }
         metrics.update { $0.lag = lags }

@@ -29,6 +29,9 @@ struct KafkaProduceConsumeTests {
         let consumer = try makeConsumer(cluster)
         try consumer.assign(allPartitions("images", 3))
         let messages = try consume(consumer, count: count)
+        let cachedHighs = (0..<Int32(3)).compactMap { consumer.cachedWatermarks(topic: "images", partition: $0)?.high }
+        #expect(cachedHighs.reduce(0, +) == Int64(count), "fetches taught the consumer every partition's high watermark")
+        #expect(consumer.cachedWatermarks(topic: "never-fetched", partition: 0) == nil)
         consumer.close()
 
         #expect(messages.count == count)

@@ -99,6 +99,15 @@ final class RDKafkaClient: @unchecked Sendable {
         return (low, high)
     }
 
+    /// The watermarks librdkafka last learnt from fetch responses, with no request; nil before the first fetch.
+    func cachedWatermarks(topic: String, partition: Int32) -> (low: Int64, high: Int64)? {
+        var low = Int64(RD_KAFKA_OFFSET_INVALID)
+        var high = Int64(RD_KAFKA_OFFSET_INVALID)
+        let error = rd_kafka_get_watermark_offsets(handle, topic, partition, &low, &high)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, high != Int64(RD_KAFKA_OFFSET_INVALID) else { return nil }
+        return (low, high)
+    }
+
     /// The error that stopped the client for good (idempotence broken, fencing), if any.
     func fatalError() -> KafkaError? {
         let errorChars = UnsafeMutablePointer<CChar>.allocate(capacity: Self.errorCapacity)
