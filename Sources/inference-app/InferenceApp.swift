@@ -70,8 +70,11 @@ struct InferenceApp: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Bound of one model call. Default: stream_app.request_timeout (10s).", valueName: "duration"))
     var requestTimeout: String?
 
-    @Option(help: ArgumentHelp("On SIGTERM, how long in-flight work may take to finish.", valueName: "duration"))
-    var drainTimeout = "20s"
+    @Option(
+        help: ArgumentHelp(
+            "On SIGTERM, how long in-flight work may take to finish. Default: stream_app.drain_timeout (20s).",
+            valueName: "duration"))
+    var drainTimeout: String?
 
     @Option(help: "Port of /healthz, /readyz and /metrics; 0 picks a free one. Default: stream_app.http_port (8080).")
     var httpPort: Int?
@@ -88,7 +91,7 @@ struct InferenceApp: AsyncParsableCommand {
         if let httpPort, !(0...65535).contains(httpPort) {
             throw ValidationError("Please pass an --http-port from 0 to 65535.")
         }
-        _ = try Self.duration(drainTimeout, flag: "--drain-timeout")
+        if let drainTimeout { _ = try Self.duration(drainTimeout, flag: "--drain-timeout") }
         if let requestTimeout, try Self.duration(requestTimeout, flag: "--request-timeout") <= .zero {
             throw ValidationError("Please pass a --request-timeout above 0.")
         }
@@ -120,7 +123,7 @@ struct InferenceApp: AsyncParsableCommand {
         configuration.groupID = groupID ?? app.groupID
         configuration.concurrency = concurrency ?? app.concurrency
         configuration.requestTimeout = try requestTimeout.map { try Self.duration($0, flag: "--request-timeout") } ?? app.requestTimeout
-        configuration.drainTimeout = try Self.duration(drainTimeout, flag: "--drain-timeout")
+        configuration.drainTimeout = try drainTimeout.map { try Self.duration($0, flag: "--drain-timeout") } ?? app.drainTimeout
 
         let signal = TerminationSignal()
         let engine = try StreamAppEngine(configuration: configuration, backend: backend, logger: logger)

@@ -92,6 +92,35 @@ struct StreamAppEngineTests {
         await fixture.stop()
     }
 
+    @Test func aSecondMemberJoiningMidRunLosesNothing() async throws {
+        var model = LocalModelServerConfiguration()
+        model.latency = .milliseconds(2)
+        let fixture = try await PipelineFixture.start(inputPartitions: 4, model: model)
+        let (first, firstRunning) = try makeEngine(fixture, group: "rebalance", concurrency: 4)
+        let writer = try ImageWriter(fixture)
+        let imageCount = 600
+        for id in 0..<UInt64(imageCount) { try writer.send(id: id) }
+        #expect(writer.close() == 0)
+        let reader = try fixture.outputReader()
+        var outputs = PipelineOutputs()
+        try outputs.read(reader) { $0.count >= 50 }
+        let (second, secondRunning) = try makeEngine(fixture, group: "rebalance", concurrency: 4)
+        try outputs.read(reader) { Set($0.ids($0.predictions)).count >= imageCount }
+        first.stop()
+        second.stop()
+        try await firstRunning.value
+        try await secondRunning.value
+        for _ in 0..<5 { try outputs.read(reader) }
+        reader.close()
+
+        let ids = outputs.ids(outputs.predictions)
+        #expect(Set(ids) == Set((0..<imageCount).map { "\($0)" }), "no image lost across the rebalance")
+        #expect(second.metrics.snapshot.consumed > 0, "the second member got partitions")
+        #expect(first.metrics.snapshot.consumed + second.metrics.snapshot.consumed == ids.count, "every read produced once")
+        print("rebalance test: \(ids.count - imageCount) duplicates, \(first.metrics.snapshot.abandoned) abandoned by the first member")
+        await fixture.stop()
+    }
+
     @Test func aModelAnswering503ForAWhileIsRiddenOut() async throws {
         var model = LocalModelServerConfiguration()
         model.failFirst = 25
