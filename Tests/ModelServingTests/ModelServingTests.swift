@@ -165,7 +165,7 @@ struct TFServingBackendTests {
 struct LocalModelServerCommandTests {
     @Test func servesTFServingsRESTAPIAndStopsOnSIGTERM() async throws {
         let process = try BuiltProduct.start("local-model-server", ["--port", "0", "--model-name", "resnet", "--log-level", "warning"])
-        #expect(eventually { process.standardOutputSoFar.contains(":predict") })
+        #expect(try await offThePool { eventually { process.standardOutputSoFar.contains(":predict") } })
         let url = process.standardOutputSoFar.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(url.hasSuffix("/v1/models/resnet:predict"))
         let backend = try TFServingBackend(predictURL: url, client: HTTPClient())
@@ -174,7 +174,7 @@ struct LocalModelServerCommandTests {
         #expect(result.predictions.first?.label == "red")
         #expect(result.model == PredictionMessage.Model(name: "resnet", version: "1"))
         process.signal(SIGTERM)
-        #expect(process.finish().status == 0)
+        #expect(try await offThePool { process.finish() }.status == 0)
     }
 
     @Test func helpSaysItIsAStandIn() throws {

@@ -26,30 +26,30 @@ struct InferenceAppCommandTests {
         let writer = try ImageWriter(fixture)
         let imageCount = 400
         for id in 0..<UInt64(imageCount) { try writer.send(id: id) }
-        #expect(writer.close() == 0)
+        #expect(try await offThePool { writer.close() } == 0)
         let reader = try fixture.outputReader()
         let client = HTTPClient()
 
         let firstPort = unusedLoopbackPort()
         let first = try start(fixture, group: "restart", httpPort: firstPort)
         var outputs = PipelineOutputs()
-        try outputs.read(reader) { $0.count >= 100 }
+        try await outputs.read(reader) { $0.count >= 100 }
         #expect(try await client.send(HTTPRequest(.get, "http://127.0.0.1:\(firstPort)/healthz")).status == 200)
         #expect(try await client.send(HTTPRequest(.get, "http://127.0.0.1:\(firstPort)/readyz")).status == 200)
         let metrics = try await client.send(HTTPRequest(.get, "http://127.0.0.1:\(firstPort)/metrics")).bodyText
         #expect(metrics.contains("inference_app_consumed_total "))
         first.signal(SIGTERM)
-        let firstResult = first.finish()
+        let firstResult = try await offThePool { first.finish() }
         #expect(firstResult.status == 0, "\(firstResult.standardError.suffix(2000))")
         #expect(firstResult.standardError.contains("committed and left the group"))
-        let committed = try fixture.committed(group: "restart")
+        let committed = try await offThePool { try fixture.committed(group: "restart") }
 
         let second = try start(fixture, group: "restart", httpPort: unusedLoopbackPort())
-        try outputs.read(reader) { Set($0.ids($0.predictions)).count >= imageCount }
+        try await outputs.read(reader) { Set($0.ids($0.predictions)).count >= imageCount }
         second.signal(SIGTERM)
-        let secondResult = second.finish()
+        let secondResult = try await offThePool { second.finish() }
         #expect(secondResult.status == 0, "\(secondResult.standardError.suffix(2000))")
-        for _ in 0..<5 { try outputs.read(reader) }
+        try await outputs.read(reader, seconds: 0.5) { _ in false }
         reader.close()
 
         let ids = outputs.ids(outputs.predictions)
@@ -81,7 +81,7 @@ struct InferenceAppCommandTests {
         // SASL_SSL against a plaintext cluster fails to connect; give it time to try and log at debug level.
         try await Task.sleep(for: .seconds(3))
         process.signal(SIGTERM)
-        let result = process.finish()
+        let result = try await offThePool { process.finish() }
         #expect(!result.standardError.isEmpty)
         #expect(!(result.standardOutput + result.standardError).contains(secret))
         await fixture.stop()

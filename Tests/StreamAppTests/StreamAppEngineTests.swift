@@ -5,6 +5,7 @@ import Kafka
 import ModelServing
 import PipelineMessages
 import StreamApp
+import TestSupport
 import Testing
 
 /// The engine in this process, against the embedded cluster and the local model server.
@@ -32,10 +33,10 @@ struct StreamAppEngineTests {
             try writer.send(id: id, value: notJPEG.contains(id) ? Data("GIF89a, not a JPEG \(id)".utf8) : nil)
             try outputs.read(reader, timeout: .zero)
         }
-        #expect(writer.close() == 0)
-        try outputs.read(reader) { $0.count >= Int(imageCount) }
+        #expect(try await offThePool { writer.close() } == 0)
+        try await outputs.read(reader) { $0.count >= Int(imageCount) }
         // Anything extra would arrive now: read a little longer than needed.
-        for _ in 0..<5 { try outputs.read(reader) }
+        try await outputs.read(reader, seconds: 0.5) { _ in false }
 
         let predicted = outputs.ids(outputs.predictions)
         #expect(predicted.count == Int(imageCount) - notJPEG.count)
@@ -85,8 +86,11 @@ struct StreamAppEngineTests {
         #expect(metrics.inFlight == 0)
         #expect(metrics.latencyCount == Int(imageCount) - notJPEG.count)
         // Everything was acknowledged, so everything is committed.
-        let committed = try fixture.committed(group: "exactly-one")
-        let highs = try (0..<Int32(fixture.inputPartitions)).map { try reader.watermarks(topic: "images", partition: $0).high }
+        let committed = try await offThePool { try fixture.committed(group: "exactly-one") }
+        let partitions = fixture.inputPartitions
+        let highs = try await offThePool {
+            try (0..<Int32(partitions)).map { try reader.watermarks(topic: "images", partition: $0).high }
+        }
         #expect((0..<Int32(fixture.inputPartitions)).map { committed[$0] } == highs)
         reader.close()
         await fixture.stop()
@@ -100,17 +104,17 @@ struct StreamAppEngineTests {
         let writer = try ImageWriter(fixture)
         let imageCount = 600
         for id in 0..<UInt64(imageCount) { try writer.send(id: id) }
-        #expect(writer.close() == 0)
+        #expect(try await offThePool { writer.close() } == 0)
         let reader = try fixture.outputReader()
         var outputs = PipelineOutputs()
-        try outputs.read(reader) { $0.count >= 50 }
+        try await outputs.read(reader) { $0.count >= 50 }
         let (second, secondRunning) = try makeEngine(fixture, group: "rebalance", concurrency: 4)
-        try outputs.read(reader) { Set($0.ids($0.predictions)).count >= imageCount }
+        try await outputs.read(reader) { Set($0.ids($0.predictions)).count >= imageCount }
         first.stop()
         second.stop()
         try await firstRunning.value
         try await secondRunning.value
-        for _ in 0..<5 { try outputs.read(reader) }
+        try await outputs.read(reader, seconds: 0.5) { _ in false }
         reader.close()
 
         let ids = outputs.ids(outputs.predictions)
@@ -130,9 +134,9 @@ struct StreamAppEngineTests {
         let writer = try ImageWriter(fixture)
         let reader = try fixture.outputReader()
         for id in UInt64(0)..<40 { try writer.send(id: id) }
-        #expect(writer.close() == 0)
+        #expect(try await offThePool { writer.close() } == 0)
         var outputs = PipelineOutputs()
-        try outputs.read(reader) { $0.count >= 40 }
+        try await outputs.read(reader) { $0.count >= 40 }
         #expect(Set(outputs.ids(outputs.predictions)) == Set((0..<40).map { "\($0)" }))
         #expect(outputs.deadLetters.isEmpty, "a retriable failure never dead-letters a good image")
         engine.stop()
@@ -152,9 +156,9 @@ struct StreamAppEngineTests {
         let writer = try ImageWriter(fixture)
         let reader = try fixture.outputReader()
         for id in UInt64(0)..<3 { try writer.send(id: id) }
-        #expect(writer.close() == 0)
+        #expect(try await offThePool { writer.close() } == 0)
         var outputs = PipelineOutputs()
-        try outputs.read(reader) { $0.count >= 3 }
+        try await outputs.read(reader) { $0.count >= 3 }
         #expect(outputs.ids(outputs.deadLetters) == ["0"])
         #expect(outputs.deadLetters.first?.headers.string(named: ImageMessageHeaders.deadLetterReason)
             == "model answered 400: injected failure (local model server)")
@@ -172,7 +176,7 @@ struct StreamAppEngineTests {
         let server = try await StreamAppHTTPEndpoints.start(host: "127.0.0.1", port: 0, engine: engine, backend: backend)
         let writer = try ImageWriter(fixture)
         for id in UInt64(0)..<5 { try writer.send(id: id) }
-        #expect(writer.close() == 0)
+        #expect(try await offThePool { writer.close() } == 0)
         let client = HTTPClient()
         #expect(try await client.send(HTTPRequest(.get, server.baseURL + "/healthz")).status == 200)
         var ready = 0

@@ -6,6 +6,7 @@ import Logging
 import ModelServing
 import PipelineMessages
 import Synchronization
+import TestSupport
 
 let quietLogger: Logger = {
     var logger = Logger(label: "stream-app-tests")
@@ -102,7 +103,7 @@ final class ImageWriter: Sendable {
 }
 
 /// What came out of the pipeline.
-struct PipelineOutputs {
+struct PipelineOutputs: Sendable {
     var predictions: [KafkaMessage] = []
     var deadLetters: [KafkaMessage] = []
 
@@ -113,11 +114,18 @@ struct PipelineOutputs {
         if message.topic == "images-dlq" { deadLetters.append(message) } else { predictions.append(message) }
     }
 
-    /// Reads until `condition` holds or `seconds` pass.
-    mutating func read(_ reader: KafkaConsumer, seconds: TimeInterval = 120, until condition: (PipelineOutputs) -> Bool) throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while !condition(self) && Date() < deadline {
-            try read(reader)
+    /// Reads until `condition` holds or `seconds` pass, off the cooperative pool.
+    mutating func read(
+        _ reader: KafkaConsumer, seconds: TimeInterval = 120, until condition: @escaping @Sendable (PipelineOutputs) -> Bool
+    ) async throws {
+        let start = self
+        self = try await offThePool {
+            var outputs = start
+            let deadline = Date().addingTimeInterval(seconds)
+            while !condition(outputs) && Date() < deadline {
+                try outputs.read(reader)
+            }
+            return outputs
         }
     }
 

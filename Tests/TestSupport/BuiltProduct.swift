@@ -119,3 +119,11 @@ public func unusedLoopbackPort() -> UInt16 {
     }
     return UInt16(bigEndian: address.sin_port)
 }
+
+/// Runs blocking work (a Kafka poll loop, waiting for a process) on a thread of its own, so that an async test
+/// does not hold one of the few threads of Swift's cooperative pool, which the servers in the test process need.
+public func offThePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
