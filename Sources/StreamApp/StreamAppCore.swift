@@ -21,6 +21,7 @@ final class StreamAppCore: Sendable {
         }
         metrics.update {
             $0.inFlight = buffered
+            $0.inFlightHighWater = max($0.inFlightHighWater, buffered)
             $0.abandoned = abandoned
         }
         return result

@@ -115,6 +115,7 @@ public final class StreamAppEngine: Sendable {
             let newlyPaused = assigned.subtracting(paused)
             if !newlyPaused.isEmpty {
                 try consumer.pause(newlyPaused.map(\.start))
+                if paused.isEmpty { metrics.update { $0.pauses += 1 } }
                 logger.debug("paused: buffer full", metadata: ["buffered": "\(buffered)"])
             }
             return paused.union(newlyPaused)

@@ -19,6 +19,10 @@ public final class StreamAppMetrics: Sendable {
         public var abandoned = 0
         /// Read, not yet acknowledged downstream.
         public var inFlight = 0
+        /// The most messages ever held at once: stays near the buffer bound however fast the input.
+        public var inFlightHighWater = 0
+        /// Times consumption paused because the buffer was full.
+        public var pauses = 0
         /// Calls to the model in progress.
         public var predicting = 0
         public var latencyBucketCounts = [Int](repeating: 0, count: StreamAppMetrics.latencyBuckets.count)
@@ -70,6 +74,9 @@ public final class StreamAppMetrics: Sendable {
         metric(
             "inference_app_abandoned_total", "counter", "Messages dropped uncommitted, to be redone by the partition's next owner.",
             [("", "\(snapshot.abandoned)")])
+        metric(
+            "inference_app_consumer_pauses_total", "counter", "Times consumption paused because the buffer was full.",
+            [("", "\(snapshot.pauses)")])
         metric("inference_app_in_flight", "gauge", "Messages read and not yet acknowledged downstream.", [("", "\(snapshot.inFlight)")])
         metric("inference_app_model_requests_in_flight", "gauge", "Calls to the model in progress.", [("", "\(snapshot.predicting)")])
         var cumulative = 0
