@@ -22,7 +22,7 @@ public struct TFServingBackend: ModelServingBackend {
 
     /// `predictURL` must look like `http(s)://HOST[:PORT]/v1/models/NAME[/versions/N]:predict`.
     public init(predictURL: String, client: HTTPClient, topK: Int = 5) throws(ModelServingError) {
-        guard let components = URLComponents(string: predictURL), let path = Optional(components.path),
+        guard let components = URLComponents(string: predictURL), case let path = components.path,
             path.hasSuffix(":predict"), let range = path.range(of: "/v1/models/")
         else {
             throw ModelServingError(
@@ -43,7 +43,10 @@ public struct TFServingBackend: ModelServingBackend {
             throw ModelServingError(kind: .permanent, reason: "\(error)")
         }
         self.predictURL = predictURL
-        self.statusURL = String(predictURL.dropLast(":predict".count).split(separator: "?")[0])
+        var status = components
+        status.path = String(path.dropLast(":predict".count))
+        status.query = nil
+        self.statusURL = status.string ?? predictURL
         self.modelName = model[0]
         self.pinnedVersion = model.count == 3 ? model[2] : nil
         self.topK = topK

@@ -69,6 +69,14 @@ struct TFServingBackendTests {
         }
     }
 
+    @Test func theStatusURLIsThePredictURLWithoutItsVerbAndQuery() throws {
+        let backend = try TFServingBackend(
+            predictURL: "https://models.example.com:8501/v1/models/resnet/versions/3:predict?trace=1", client: HTTPClient())
+        #expect(backend.statusURL == "https://models.example.com:8501/v1/models/resnet/versions/3")
+        #expect(backend.modelName == "resnet")
+        #expect(backend.pinnedVersion == "3")
+    }
+
     @Test func aPinnedVersionIsServedAndAnotherIsNotFound() async throws {
         try await withModelServer(path: "/v1/models/image-classifier/versions/1:predict") { backend, _ in
             #expect(backend.pinnedVersion == "1")
