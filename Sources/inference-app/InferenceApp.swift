@@ -30,11 +30,12 @@ struct InferenceApp: AsyncParsableCommand {
             --drain-timeout, commits, leaves the group and exits 0.
 
             Examples:
+              local-kafka --topic images:6 --topic predictions:6 --topic images-dlq:1 &
               local-model-server --port 8501 &
-              inference-app --bootstrap-servers 127.0.0.1:9092 --model-url http://127.0.0.1:8501/v1/models/image-classifier:predict
-              inference-app --config pipeline.yaml --concurrency 64 -X session.timeout.ms=10000
-              KAFKA_API_KEY=… KAFKA_API_SECRET=… inference-app --bootstrap-servers pkc-…:9092 \\
-                --model-url http://tf-serving:8501/v1/models/image-classifier:predict --allow-plain-http
+              inference-app --bootstrap-servers 127.0.0.1:PORT   # the default --model-url
+              inference-app --config pipeline.yaml --concurrency 64 -X linger.ms=2
+              inference-app --allow-plain-http \\
+                --model-url http://tf-serving:8501/v1/models/image-classifier:predict
             """)
 
     @OptionGroup var configurationOptions: ConfigurationOptions

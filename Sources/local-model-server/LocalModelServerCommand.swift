@@ -13,8 +13,8 @@ struct LocalModelServerCommand: AsyncParsableCommand {
         abstract: "A stand-in for TensorFlow Serving's REST API, for local runs and tests. It is not a model.",
         discussion: """
             Speaks the part of TensorFlow Serving's REST API that inference-app uses:
-              GET  /v1/models/NAME[/versions/N]            model status (one version, AVAILABLE)
-              POST /v1/models/NAME[/versions/N]:predict    {"instances":[{"b64":"<base64 JPEG>"}]}
+              GET  /v1/models/NAME[/versions/N]          the model status
+              POST /v1/models/NAME[/versions/N]:predict  {"instances":[{"b64":"…"}]}
 
             Each image is decoded with libjpeg and "classified" by a fixed rule, so tests can tell which image \
             reached it: the labels red, green and blue, each scored by its channel's share of the mean brightness \
@@ -28,7 +28,7 @@ struct LocalModelServerCommand: AsyncParsableCommand {
             Examples:
               local-model-server --port 8501 --model-name image-classifier
               local-model-server --latency 20ms --latency-jitter 5ms
-              local-model-server --fail-first 50 --error-status 503   # the stream app must ride this out
+              local-model-server --fail-first 50 --error-status 503  # an outage to ride out
               local-model-server --error-rate 0.01 --seed 7
             """)
 
