@@ -20,6 +20,8 @@ public struct LocalModelServerConfiguration: Sendable {
     public var errorRate = 0.0
     /// The status of injected failures. Default: 503.
     public var errorStatus = 503
+    /// Sent as `Retry-After` with injected failures, as an overloaded server might. Default: none.
+    public var retryAfterSeconds: Int?
     /// Seeds the random error and jitter choices, so a fault run can be repeated. Default: 0.
     public var seed: UInt64 = 0
 
@@ -107,7 +109,13 @@ public final class LocalModelServer: Sendable {
             return (fails, configuration.latency + jitter)
         }
         if delay > .zero { try? await Task.sleep(for: delay) }
-        if fails { return Self.error("injected failure (local model server)", status: configuration.errorStatus) }
+        if fails {
+            var response = Self.error("injected failure (local model server)", status: configuration.errorStatus)
+            if let retryAfter = configuration.retryAfterSeconds {
+                response.headers.append(HTTPHeader("Retry-After", "\(retryAfter)"))
+            }
+            return response
+        }
         let instances: [Data]
         do {
             instances = try Self.instances(in: body)

@@ -45,10 +45,13 @@ public struct ModelServingError: Error, CustomStringConvertible, Sendable, Equat
     public let status: Int?
     /// One line.
     public let reason: String
+    /// How long the server asked us to wait (`Retry-After` on a 429 or 503), if it said.
+    public let retryAfter: Duration?
 
-    public init(kind: Kind, status: Int? = nil, reason: String) {
+    public init(kind: Kind, status: Int? = nil, reason: String, retryAfter: Duration? = nil) {
         self.kind = kind
         self.status = status
+        self.retryAfter = retryAfter
         self.reason = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 

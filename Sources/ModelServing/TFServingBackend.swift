@@ -111,7 +111,9 @@ public struct TFServingBackend: ModelServingBackend {
     static func error(for response: HTTPResponse) -> ModelServingError {
         let explanation = (try? response.decode(TFServingErrorBody.self).error) ?? String(response.bodyText.prefix(200))
         let retriable = RetryPolicy().retriableStatuses.contains(response.status) || response.status == 404
-        return ModelServingError(kind: retriable ? .retriable : .permanent, status: response.status, reason: explanation)
+        return ModelServingError(
+            kind: retriable ? .retriable : .permanent, status: response.status, reason: explanation,
+            retryAfter: RetryPolicy.parseRetryAfter(response.headers.value(named: "Retry-After")))
     }
 }
 

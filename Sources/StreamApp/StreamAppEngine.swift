@@ -84,12 +84,13 @@ public final class StreamAppEngine: Sendable {
                 reconcileAssignment()
                 lastReconcile = now
             }
-            paused = try applyBackpressure(paused: paused)
             do {
+                paused = try applyBackpressure(paused: paused)
                 if let message = try consumer.poll(timeout: .milliseconds(100)) {
                     accept(message)
                 }
             } catch {
+                // Even then, drain and commit what Kafka acknowledged before reporting the error.
                 failure = error
             }
             commit(async: true)
@@ -259,7 +260,8 @@ public final class StreamAppEngine: Sendable {
                     $0.predicting -= 1
                     $0.retries += 1
                 }
-                let delay = configuration.retryBackoff.delay(afterAttempt: attempt, retryAfter: nil, jitter: Double.random(in: 0...1))
+                let delay = configuration.retryBackoff.delay(
+                    afterAttempt: attempt, retryAfter: error.retryAfter, jitter: Double.random(in: 0...1))
                 logger.info(
                     "model call failed; retrying", metadata: ["image_id": "\(work.imageID)", "attempt": "\(attempt)",
                         "delay": "\(delay)", "error": "\(error)"])

@@ -28,7 +28,7 @@ struct LocalModelServerCommand: AsyncParsableCommand {
             Examples:
               local-model-server --port 8501 --model-name image-classifier
               local-model-server --latency 20ms --latency-jitter 5ms
-              local-model-server --fail-first 50 --error-status 503  # an outage to ride out
+              local-model-server --fail-first 50 --error-status 503  # an outage
               local-model-server --error-rate 0.01 --seed 7
             """)
 
@@ -61,6 +61,9 @@ struct LocalModelServerCommand: AsyncParsableCommand {
     @Option(help: "HTTP status of injected failures (400 to 599).")
     var errorStatus = 503
 
+    @Option(help: "Send Retry-After with injected failures, in seconds, as an overloaded server does.")
+    var retryAfter: Int?
+
     @Option(help: "Seed of the random failures and jitter, to repeat a fault run.")
     var seed: UInt64 = 0
 
@@ -71,6 +74,7 @@ struct LocalModelServerCommand: AsyncParsableCommand {
         guard modelVersion >= 1 else { throw ValidationError("Please pass a --model-version of 1 or more.") }
         guard failFirst >= 0 else { throw ValidationError("Please pass a --fail-first of 0 or more.") }
         guard (0...1).contains(errorRate) else { throw ValidationError("Please pass an --error-rate from 0 to 1.") }
+        if let retryAfter, retryAfter < 0 { throw ValidationError("Please pass a --retry-after of 0 or more seconds.") }
         guard (400...599).contains(errorStatus) else {
             throw ValidationError("Please pass an --error-status from 400 to 599.")
         }
@@ -101,6 +105,7 @@ struct LocalModelServerCommand: AsyncParsableCommand {
         configuration.failFirst = failFirst
         configuration.errorRate = errorRate
         configuration.errorStatus = errorStatus
+        configuration.retryAfterSeconds = retryAfter
         configuration.seed = seed
         let signal = TerminationSignal()
         let model = LocalModelServer(configuration: configuration)

@@ -108,6 +108,7 @@ struct TFServingBackendTests {
         var configuration = LocalModelServerConfiguration()
         configuration.failFirst = 2
         configuration.errorStatus = 503
+        configuration.retryAfterSeconds = 1
         try await withModelServer(configuration) { backend, model in
             let image = try jpeg(red: 10, green: 10, blue: 240)
             for _ in 0..<2 {
@@ -116,6 +117,7 @@ struct TFServingBackendTests {
                 }
                 #expect(error?.kind == .retriable)
                 #expect(error?.status == 503)
+                #expect(error?.retryAfter == .seconds(1))
             }
             #expect(try await backend.predict(jpeg: image, imageID: "1", timeout: .seconds(5)).predictions.first?.label == "blue")
             #expect(model.predictCalls == 3)
