@@ -43,6 +43,26 @@ final class StreamAppCore: Sendable {
         }
     }
 
+    /// Called on the polling thread, inside `poll` or `close`. Returns the offsets to commit before the revoked
+    /// partitions go.
+    func rebalanced(_ event: KafkaRebalance) -> [KafkaTopicPartitionOffset] {
+        switch event {
+        case .assigned(let partitions):
+            logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map { "\($0.topic)/\($0.partition)" })"])
+            return []
+        case .revoked(let partitions):
+            let (offsets, abandoned) = withState { state in
+                let before = state.abandoned
+                let offsets = state.revoke(partitions.map(TopicPartition.init))
+                return (offsets, state.abandoned - before)
+            }
+            logger.info(
+                "partitions revoked; committing what Kafka acknowledged, leaving the rest to the next owner",
+                metadata: ["partitions": "\(partitions.map { "\($0.topic)/\($0.partition)" })", "abandoned": "\(abandoned)"])
+            return offsets
+        }
+    }
+
     func fail(_ error: any Error) {
         withState { state in
             if state.failure == nil { state.failure = error }
@@ -149,13 +169,16 @@ struct StreamAppState {
         return offsets
     }
 
-    /// Forgets partitions this member no longer owns; returns them.
-    mutating func dropPartitions(notIn assigned: Set<TopicPartition>) -> [TopicPartition] {
-        let revoked = partitions.keys.filter { !assigned.contains($0) }
+    /// Forgets partitions taken away from this member; returns the offsets Kafka acknowledged, to commit.
+    mutating func revoke(_ revoked: [TopicPartition]) -> [KafkaTopicPartitionOffset] {
+        var offsets: [KafkaTopicPartitionOffset] = []
         for partition in revoked {
+            if let committable = partitions[partition]?.committable {
+                offsets.append(KafkaTopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: committable))
+            }
             abandon(partition)
         }
-        return revoked
+        return offsets
     }
 
     /// Abandons all unacknowledged work but keeps the committable offsets; returns how many messages.

@@ -15,8 +15,9 @@ import Synchronization
 /// input offset is committed only once its prediction or dead letter, and everything before it in its partition,
 /// was acknowledged by Kafka.
 ///
-/// Rebalances are noticed by watching the assignment (and by an offset going backwards): work of a partition that
-/// went away is abandoned uncommitted, so its next owner redoes it. That may duplicate outputs, never lose them.
+/// Rebalances: before a partition is taken away, what Kafka acknowledged is committed and the rest of its work is
+/// abandoned uncommitted, so its next owner redoes it (an offset going backwards is treated the same way). That
+/// may duplicate outputs, never lose them.
 public final class StreamAppEngine: Sendable {
     public let configuration: StreamAppConfiguration
     public let metrics = StreamAppMetrics()
@@ -33,7 +34,9 @@ public final class StreamAppEngine: Sendable {
         self.logger = logger
         let core = StreamAppCore(metrics: metrics, deadLetterTopic: configuration.deadLetterTopic, logger: logger)
         self.core = core
-        consumer = try KafkaConsumer(properties: configuration.kafkaProperties, groupID: configuration.groupID, logger: logger)
+        consumer = try KafkaConsumer(
+            properties: configuration.kafkaProperties, groupID: configuration.groupID, logger: logger,
+            onRebalance: { event in core.rebalanced(event) })
         producer = try KafkaProducer(properties: configuration.kafkaProperties, logger: logger) { report in
             core.delivered(report)
         }
@@ -72,7 +75,6 @@ public final class StreamAppEngine: Sendable {
                 "concurrency": "\(configuration.concurrency)", "model": "\(backend.modelDescription)"])
         core.withState { $0.consuming = true }
         var paused = Set<TopicPartition>()
-        var lastReconcile = ContinuousClock.now
         var lastLag = ContinuousClock.now - configuration.lagInterval
         var failure: (any Error)?
         while failure == nil {
@@ -80,10 +82,6 @@ public final class StreamAppEngine: Sendable {
             if let fatal { failure = fatal; break }
             if stop { break }
             let now = ContinuousClock.now
-            if now - lastReconcile >= .milliseconds(250) {
-                reconcileAssignment()
-                lastReconcile = now
-            }
             do {
                 paused = try applyBackpressure(paused: paused)
                 if let message = try consumer.poll(timeout: .milliseconds(100)) {
@@ -142,15 +140,6 @@ public final class StreamAppEngine: Sendable {
         metrics.update { $0.consumed += 1 }
         if startsWorker {
             Task { await self.worker() }
-        }
-    }
-
-    /// Drops the work of partitions no longer assigned to this member.
-    private func reconcileAssignment() {
-        guard let assigned = try? Set(consumer.assignment().map(TopicPartition.init)) else { return }
-        let revoked = core.withState { $0.dropPartitions(notIn: assigned) }
-        if !revoked.isEmpty {
-            logger.info("partitions revoked; their unacknowledged work is left to the next owner", metadata: ["partitions": "\(revoked.map(\.description).sorted())"])
         }
     }
 
