@@ -76,7 +76,7 @@ demo: build
 	echo "== 3/4 inference-app (health and metrics on port $(DEMO_APP_PORT))"; \
 	$$bin/inference-app --bootstrap-servers $$bootstrap \
 	  --model-url http://127.0.0.1:$(DEMO_MODEL_PORT)/v1/models/image-classifier:predict \
-	  --http-port $(DEMO_APP_PORT) --log-level warning > $$out/inference-app.log 2>&1 & \
+	  --http-host 127.0.0.1 --http-port $(DEMO_APP_PORT) --log-level warning > $$out/inference-app.log 2>&1 & \
 	for i in $$(seq 300); do curl -fsS http://127.0.0.1:$(DEMO_APP_PORT)/readyz > /dev/null 2>&1 && break; sleep 0.1; done; \
 	curl -fsS http://127.0.0.1:$(DEMO_APP_PORT)/readyz > /dev/null || { echo "inference-app did not become ready; see $$out/inference-app.log"; exit 1; }; \
 	echo "== 4/4 image-loadgen: $(DEMO_RATE) images/s for $(DEMO_DURATION), reading the predictions back"; \

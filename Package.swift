@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "topic-provision", targets: ["topic-provision"]),
         .executable(name: "manifest-gen", targets: ["manifest-gen"]),
         .executable(name: "model-provision", targets: ["model-provision"]),
+        .executable(name: "inference-app", targets: ["inference-app"]),
+        .executable(name: "local-model-server", targets: ["local-model-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -68,6 +70,17 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "Kubernetes", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .target(
+            name: "ModelServing",
+            dependencies: ["HTTP", "JPEG", "PipelineMessages"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "StreamApp",
+            dependencies: [
+                "Kafka", "HTTP", "JPEG", "ModelServing", "PipelineMessages",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
             name: "LoadGen",
             dependencies: [
                 "Kafka", "JPEG", "PipelineConfig", "PipelineMessages",
@@ -117,6 +130,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
+            name: "inference-app",
+            dependencies: [
+                "CommandSupport", "HTTP", "Kafka", "ModelServing", "PipelineConfig", "StreamApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "local-model-server",
+            dependencies: [
+                "CommandSupport", "HTTP", "ModelServing", "PipelineConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
             name: "image-loadgen",
             dependencies: [
                 "CommandSupport", "Kafka", "LoadGen", "PipelineConfig",
@@ -148,6 +177,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JPEGTests", dependencies: ["JPEG"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "PipelineMessagesTests", dependencies: ["PipelineMessages"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GoogleTests", dependencies: ["Google", "GoogleTestSupport", "HTTP", "TestSupport"],
             swiftSettings: swiftSettings),
@@ -165,6 +195,13 @@ let package = Package(
             name: "LoadGenTests", dependencies: ["LoadGen", "Kafka", "TestSupport"], exclude: ["empty.yaml"],
             swiftSettings: swiftSettings),
         .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ModelServingTests", dependencies: ["ModelServing", "HTTP", "JPEG", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StreamAppTests",
+            dependencies: ["StreamApp", "ModelServing", "Kafka", "HTTP", "JPEG", "PipelineMessages", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelProvisionTests", dependencies: ["GoogleTestSupport", "HTTP", "TestSupport"],
             swiftSettings: swiftSettings),

@@ -11,7 +11,7 @@ public struct KafkaConnectionOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "Kafka brokers, host:port[,host:port]. Default: $KAFKA_BOOTSTRAP_SERVERS, then kafka.bootstrap_servers in "
-                + "the configuration, then an embedded cluster started in this process.",
+                + "the configuration.",
             valueName: "servers"))
     public var bootstrapServers: String?
 

@@ -16,12 +16,19 @@ public final class KafkaConsumer: Sendable {
     ])
 
     /// `groupID` is required for `subscribe` and `commit`; plain `assign` works without one.
-    public init(properties: KafkaProperties, groupID: String? = nil, logger: Logger) throws {
+    ///
+    /// `onRebalance`, for a subscribed group member, is called on the polling thread (inside `poll`) when the group
+    /// gives it partitions and before it takes them away; for a revocation it returns the offsets to commit (the
+    /// next offsets to read), which are committed synchronously while the partitions are still this member's.
+    public init(
+        properties: KafkaProperties, groupID: String? = nil, logger: Logger,
+        onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])? = nil
+    ) throws {
         KafkaLibrary.warnIfUntested(properties: properties, logger: logger)
         var merged = Self.defaultProperties.merging(properties)
         // librdkafka refuses even a plain assign without a group id; a reader that never commits gets its own.
         merged["group.id"] = groupID ?? merged["group.id"] ?? "image-pipeline-reader-\(UUID().uuidString)"
-        client = try RDKafkaClient(kind: .consumer, properties: merged, logger: logger)
+        client = try RDKafkaClient(kind: .consumer, properties: merged, logger: logger, onRebalance: onRebalance)
         self.logger = logger
         // Route the main queue's events (rebalances, errors) to the consumer queue served by poll.
         rd_kafka_poll_set_consumer(client.handle)
@@ -115,6 +122,13 @@ public final class KafkaConsumer: Sendable {
         try client.watermarks(topic: topic, partition: partition, timeout: timeout)
     }
 
+    /// The watermarks as of the last fetch from this partition, read locally: cheap enough to call on every
+    /// metrics scrape, unlike `watermarks`, which asks the leader (and on a busy connection waits behind a fetch's
+    /// long poll). Nil until the partition has been fetched from.
+    public func cachedWatermarks(topic: String, partition: Int32) -> (low: Int64, high: Int64)? {
+        client.cachedWatermarks(topic: topic, partition: partition)
+    }
+
     public func metadata(topic: String? = nil, timeout: Duration = .seconds(10)) throws -> KafkaClusterMetadata {
         try client.metadata(topic: topic, timeout: timeout)
     }
@@ -126,6 +140,13 @@ public final class KafkaConsumer: Sendable {
             logger.warning("closing consumer: \(KafkaError.rdKafka(error))")
         }
     }
+}
+
+/// A change of the partitions a group member owns.
+public enum KafkaRebalance: Sendable, Equatable {
+    case assigned([KafkaTopicPartitionOffset])
+    /// Also reported when the partitions were lost (session timed out); a commit is then skipped.
+    case revoked([KafkaTopicPartitionOffset])
 }
 
 extension KafkaMessage {

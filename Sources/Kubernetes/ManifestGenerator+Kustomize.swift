@@ -107,7 +107,7 @@ extension ManifestGenerator {
             ```
 
             Pods stop gracefully: a \(formatDuration(kubernetes.preStopDelay)) preStop sleep, then SIGTERM and up to \
-            \(formatDuration(kubernetes.drainTimeout)) of draining, within a grace period of \(terminationGracePeriodSeconds)s.
+            \(formatDuration(configuration.streamApp.drainTimeout)) of draining, within a grace period of \(terminationGracePeriodSeconds)s.
 
             ## 3. A distributed load test
 

@@ -36,7 +36,7 @@ extension ManifestGenerator {
     var streamAppArguments: [KubernetesYAMLNode] {
         var arguments: [String] = [
             "--config=\(configurationPath)", "--http-port=\(configuration.streamApp.httpPort)",
-            "--drain-timeout=\(formatDuration(kubernetes.drainTimeout))",
+            "--drain-timeout=\(formatDuration(configuration.streamApp.drainTimeout))",
         ]
         if kubernetes.tfServing.enabled {
             let modelName = configuration.google.model.name
@@ -56,10 +56,10 @@ extension ManifestGenerator {
         !kubernetes.tfServing.enabled && configuration.streamApp.modelBackend != .tfServing
     }
 
-    /// SIGTERM arrives after the preStop sleep; the app then has `drain_timeout` to finish, and the kubelet waits a
+    /// SIGTERM arrives after the preStop sleep; the app then has `stream_app.drain_timeout` to finish, and the kubelet waits a
     /// further margin before it kills.
     var terminationGracePeriodSeconds: Int {
-        seconds(kubernetes.preStopDelay) + seconds(kubernetes.drainTimeout) + 10
+        seconds(kubernetes.preStopDelay) + seconds(configuration.streamApp.drainTimeout) + 10
     }
 
     func streamAppDeployment() -> KubernetesYAMLNode {

@@ -6,8 +6,6 @@ public struct KubernetesSettings: Sendable, Equatable {
     /// The Secret holding `KAFKA_BOOTSTRAP_SERVERS`, `KAFKA_API_KEY`, `KAFKA_API_SECRET` and, for the Google
     /// backends, `google-application-credentials.json`. Default: `image-pipeline-credentials`.
     public var credentialsSecretName = "image-pipeline-credentials"
-    /// How long the stream app gets to finish in-flight work on SIGTERM (its `--drain-timeout`). Default: 20 s.
-    public var drainTimeout = Duration.seconds(20)
     /// The preStop sleep that lets endpoints stop routing before SIGTERM. Default: 5 s.
     public var preStopDelay = Duration.seconds(5)
     public var autoscaling = KubernetesAutoscalingSettings()
@@ -30,18 +28,16 @@ public struct KubernetesSettings: Sendable, Equatable {
         throws(ConfigurationError)
     {
         try reader.rejectUnknownKeys([
-            "namespace", "credentials_secret_name", "drain_timeout", "pre_stop_delay", "autoscaling", "keda",
+            "namespace", "credentials_secret_name", "pre_stop_delay", "autoscaling", "keda",
             "tf_serving", "load_test", "overlays",
         ])
         namespace = try reader.string("namespace", default: namespace)
         credentialsSecretName = try reader.string("credentials_secret_name", default: credentialsSecretName)
-        drainTimeout = try reader.duration("drain_timeout", default: drainTimeout)
         preStopDelay = try reader.duration("pre_stop_delay", default: preStopDelay)
         if let problem = KubernetesNames.labelProblem(namespace) { throw reader.error("namespace", problem) }
         if let problem = KubernetesNames.subdomainProblem(credentialsSecretName) {
             throw reader.error("credentials_secret_name", problem)
         }
-        guard drainTimeout >= .seconds(1) else { throw reader.error("drain_timeout", "must be at least 1s") }
         guard preStopDelay >= .zero else { throw reader.error("pre_stop_delay", "must be 0s or more") }
 
         let partitions = kafka.topics.first { $0.name == streamApp.inputTopic }?.partitions

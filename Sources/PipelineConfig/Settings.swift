@@ -235,6 +235,9 @@ public struct StreamAppSettings: Sendable, Equatable {
     public var concurrency = 32
     /// Default: 10 s.
     public var requestTimeout = Duration.seconds(10)
+    /// On SIGTERM, how long in-flight work may take to finish; a pod's termination grace period must exceed it.
+    /// Default: 20 s.
+    public var drainTimeout = Duration.seconds(20)
     /// Port of `/healthz`, `/readyz` and `/metrics`. Default: 8080.
     public var httpPort = 8080
     /// Container image. Default: `image-pipeline:latest`.
@@ -248,7 +251,7 @@ public struct StreamAppSettings: Sendable, Equatable {
     init(_ reader: ConfigReader) throws(ConfigurationError) {
         try reader.rejectUnknownKeys([
             "input_topic", "output_topic", "dead_letter_topic", "group_id", "model_backend", "model_url", "concurrency",
-            "request_timeout", "http_port", "image", "replicas", "resources",
+            "request_timeout", "drain_timeout", "http_port", "image", "replicas", "resources",
         ])
         inputTopic = try reader.string("input_topic", default: inputTopic)
         outputTopic = try reader.string("output_topic", default: outputTopic)
@@ -258,11 +261,13 @@ public struct StreamAppSettings: Sendable, Equatable {
         modelURL = try reader.string("model_url", default: modelURL)
         concurrency = try reader.int("concurrency", default: concurrency)
         requestTimeout = try reader.duration("request_timeout", default: requestTimeout)
+        drainTimeout = try reader.duration("drain_timeout", default: drainTimeout)
         httpPort = try reader.int("http_port", default: httpPort)
         image = try reader.string("image", default: image)
         replicas = try reader.int("replicas", default: replicas)
         resources = try ResourceSettings(try reader.child("resources"), defaults: resources)
         guard concurrency >= 1 else { throw reader.error("concurrency", "must be at least 1, got \(concurrency)") }
+        guard drainTimeout >= .seconds(1) else { throw reader.error("drain_timeout", "must be at least 1s") }
         guard replicas >= 1 else { throw reader.error("replicas", "must be at least 1, got \(replicas)") }
         guard (1...65535).contains(httpPort) else { throw reader.error("http_port", "must be a port number, 1 to 65535") }
         for (key, topic) in [("input_topic", inputTopic), ("output_topic", outputTopic), ("dead_letter_topic", deadLetterTopic)] {

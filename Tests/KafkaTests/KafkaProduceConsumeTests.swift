@@ -29,6 +29,9 @@ struct KafkaProduceConsumeTests {
         let consumer = try makeConsumer(cluster)
         try consumer.assign(allPartitions("images", 3))
         let messages = try consume(consumer, count: count)
+        let cachedHighs = (0..<Int32(3)).compactMap { consumer.cachedWatermarks(topic: "images", partition: $0)?.high }
+        #expect(cachedHighs.reduce(0, +) == Int64(count), "fetches taught the consumer every partition's high watermark")
+        #expect(consumer.cachedWatermarks(topic: "never-fetched", partition: 0) == nil)
         consumer.close()
 
         #expect(messages.count == count)
@@ -124,6 +127,56 @@ struct KafkaProduceConsumeTests {
         producer.close(timeout: .seconds(10))
         #expect(log.all.count == 10)
         #expect(log.all.allSatisfy { $0.error?.code == .messageTimedOut })
+    }
+
+    @Test func aRebalanceHandlerSeesItsPartitionsAndCommitsBeforeGivingThemUp() throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("rebalanced", partitions: 2)
+        let properties = KafkaProperties(["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000"])
+        let events = Mutex<[KafkaRebalance]>([])
+        let first = try KafkaConsumer(properties: properties, groupID: "handlers", logger: quietLogger) { event in
+            events.withLock { $0.append(event) }
+            guard case .revoked(let partitions) = event else { return [] }
+            return partitions.map { KafkaTopicPartitionOffset(topic: $0.topic, partition: $0.partition, offset: 7) }
+        }
+        try first.subscribe(topics: ["rebalanced"])
+        var deadline = Date().addingTimeInterval(60)
+        while events.withLock({ $0.isEmpty }) && Date() < deadline { _ = try first.poll(timeout: .milliseconds(100)) }
+        guard case .assigned(let assigned) = events.withLock({ $0.first }) else {
+            Issue.record("no assignment: \(events.withLock { $0 })")
+            return
+        }
+        #expect(Set(assigned.map(\.partition)) == [0, 1])
+        #expect(try first.assignment().count == 2)
+
+        let second = try makeConsumer(cluster, group: "handlers")
+        try second.subscribe(topics: ["rebalanced"])
+        deadline = Date().addingTimeInterval(60)
+        while (try second.assignment().isEmpty || events.withLock { $0.count } < 3) && Date() < deadline {
+            _ = try first.poll(timeout: .milliseconds(50))
+            _ = try second.poll(timeout: .milliseconds(50))
+        }
+        let seen = events.withLock { $0 }
+        #expect(seen.count >= 3, "assigned, revoked, assigned again: \(seen)")
+        if seen.count >= 2, case .revoked(let revoked) = seen[1] {
+            #expect(Set(revoked.map(\.partition)) == [0, 1])
+        } else {
+            Issue.record("the second event is not a revocation: \(seen)")
+        }
+        #expect(try first.assignment().count == 1 && second.assignment().count == 1)
+        // Leaving revokes too; what the handler returns then is committed while the partition is still its own.
+        // (Mid-rebalance, the embedded coordinator refuses commits with REBALANCE_IN_PROGRESS, as a real one
+        // does once the group is completing its rebalance.)
+        let kept = try #require(first.assignment().first)
+        first.close()
+        guard case .revoked(let revokedOnClose) = events.withLock({ $0.last }) else {
+            Issue.record("closing did not revoke: \(events.withLock { $0 })")
+            return
+        }
+        #expect(revokedOnClose.map(\.partition) == [kept.partition])
+        let committed = try second.committed([kept])
+        #expect(committed.map(\.offset) == [7])
+        second.close()
     }
 
     @Test func groupCommitsAreResumedByTheNextMember() throws {

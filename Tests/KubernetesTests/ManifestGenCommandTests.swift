@@ -133,7 +133,7 @@ struct ManifestGenCommandTests {
         ("kubernetes:\n  autoscaling: {min_replicas: 4, max_replicas: 3}\n", "kubernetes.autoscaling.max_replicas", "at least min_replicas"),
         ("kubernetes:\n  overlays:\n    prod: {replicas: 9}\n", "kubernetes.overlays.prod.replicas", "max_replicas"),
         ("kubernetes:\n  tf_serving: {replicas: 0}\n", "kubernetes.tf_serving.replicas", "at least 1"),
-        ("kubernetes:\n  drain_timeout: 0s\n", "kubernetes.drain_timeout", "at least 1s"),
+        ("stream_app:\n  drain_timeout: 0s\n", "stream_app.drain_timeout", "at least 1s"),
         ("kubernetes:\n  keda: {enabeld: true}\n", "kubernetes.keda.enabeld", "did you mean 'enabled'"),
     ])
     func invalidSettingsGiveAOneLineErrorNamingTheKey(yaml: String, key: String, reason: String) throws {

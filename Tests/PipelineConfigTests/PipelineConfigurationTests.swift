@@ -61,6 +61,7 @@ struct PipelineConfigurationTests {
             stream_app:
               input_topic: in
               request_timeout: 1500ms
+              drain_timeout: 45s
             load:
               rate: 2.5
               duration: 1m30s
@@ -70,6 +71,7 @@ struct PipelineConfigurationTests {
         #expect(configuration.google.model.labels == ["team": "vision"])
         #expect(configuration.kafka.topics == [TopicSettings(name: "in", partitions: 12, configs: ["retention.ms": "3600000"])])
         #expect(configuration.streamApp.requestTimeout == .milliseconds(1500))
+        #expect(configuration.streamApp.drainTimeout == .seconds(45))
         #expect(configuration.load.topic == "in", "the load topic follows the stream app's input")
         #expect(configuration.load.rate == 2.5)
         #expect(configuration.load.duration == .seconds(90))

@@ -55,8 +55,8 @@ public final class RunningProduct: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory
         outputURL = directory.appendingPathComponent("out-\(UUID().uuidString)")
         errorURL = directory.appendingPathComponent("err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment
@@ -118,4 +118,12 @@ public func unusedLoopbackPort() -> UInt16 {
         }
     }
     return UInt16(bigEndian: address.sin_port)
+}
+
+/// Runs blocking work (a Kafka poll loop, waiting for a process) on a thread of its own, so that an async test
+/// does not hold one of the few threads of Swift's cooperative pool, which the servers in the test process need.
+public func offThePool<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
 }

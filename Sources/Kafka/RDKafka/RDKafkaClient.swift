@@ -6,9 +6,11 @@ import Logging
 /// handle first), so it is registered with `passUnretained`.
 final class RDKafkaClientContext: Sendable {
     let logger: Logger
+    let onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])?
 
-    init(logger: Logger) {
+    init(logger: Logger, onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])? = nil) {
         self.logger = logger
+        self.onRebalance = onRebalance
     }
 }
 
@@ -29,12 +31,20 @@ final class RDKafkaClient: @unchecked Sendable {
 
     /// Builds the configuration and the client. `events` selects what the main queue delivers as events
     /// (`RD_KAFKA_EVENT_DR`, ...) instead of callbacks.
-    init(kind: Kind, properties: KafkaProperties, events: Int32 = 0, logger: Logger) throws {
-        context = RDKafkaClientContext(logger: logger)
+    /// `onRebalance` (consumers) takes over assigning and revoking partitions; see `KafkaRebalance`.
+    init(
+        kind: Kind, properties: KafkaProperties, events: Int32 = 0, logger: Logger,
+        onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])? = nil
+    ) throws {
+        context = RDKafkaClientContext(logger: logger, onRebalance: onRebalance)
         let config = try Self.makeConfig(properties)
+        // One opaque slot per configuration, shared by every callback below.
         rd_kafka_conf_set_opaque(config, Unmanaged.passUnretained(context).toOpaque())
         rd_kafka_conf_set_log_cb(config, rdKafkaLog)
         rd_kafka_conf_set_error_cb(config, rdKafkaErrorCallback)
+        if onRebalance != nil {
+            rd_kafka_conf_set_rebalance_cb(config, rdKafkaRebalance)
+        }
         if events != 0 {
             rd_kafka_conf_set_events(config, events)
         }
@@ -99,6 +109,15 @@ final class RDKafkaClient: @unchecked Sendable {
         return (low, high)
     }
 
+    /// The watermarks librdkafka last learnt from fetch responses, with no request; nil before the first fetch.
+    func cachedWatermarks(topic: String, partition: Int32) -> (low: Int64, high: Int64)? {
+        var low = Int64(RD_KAFKA_OFFSET_INVALID)
+        var high = Int64(RD_KAFKA_OFFSET_INVALID)
+        let error = rd_kafka_get_watermark_offsets(handle, topic, partition, &low, &high)
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, high != Int64(RD_KAFKA_OFFSET_INVALID) else { return nil }
+        return (low, high)
+    }
+
     /// The error that stopped the client for good (idempotence broken, fencing), if any.
     func fatalError() -> KafkaError? {
         let errorChars = UnsafeMutablePointer<CChar>.allocate(capacity: Self.errorCapacity)
@@ -149,4 +168,46 @@ private func rdKafkaErrorCallback(
     context.logger.log(
         level: level, "\(reason.map { String(cString: $0) } ?? String(cString: rd_kafka_err2str(error)))",
         metadata: [KafkaLoggingKeys.errorCode: "\(String(cString: rd_kafka_err2name(error)))"])
+}
+
+/// Runs inside `rd_kafka_consumer_poll`, on the polling thread. With a rebalance callback set, librdkafka leaves the
+/// (un)assignment to us: eager protocols replace the whole assignment, the cooperative one changes it incrementally.
+private func rdKafkaRebalance(
+    handle: OpaquePointer?, error: rd_kafka_resp_err_t,
+    partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, opaque: UnsafeMutableRawPointer?
+) {
+    guard let handle, let partitions, let opaque else { return }
+    let context = Unmanaged<RDKafkaClientContext>.fromOpaque(opaque).takeUnretainedValue()
+    let elements = RDKafkaTopicPartitionList.elements(of: partitions)
+    let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+    if error == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+        if cooperative {
+            checkRebalance(rd_kafka_incremental_assign(handle, partitions), context: context)
+        } else {
+            rd_kafka_assign(handle, partitions)
+        }
+        _ = context.onRebalance?(.assigned(elements))
+        return
+    }
+    // Revoked (or lost): the owner commits what it finished while the partitions are still its own.
+    let offsets = context.onRebalance?(.revoked(elements)) ?? []
+    if !offsets.isEmpty, rd_kafka_assignment_lost(handle) == 0 {
+        let list = RDKafkaTopicPartitionList(offsets)
+        let commitError = rd_kafka_commit(handle, list.pointer, 0)
+        if commitError != RD_KAFKA_RESP_ERR_NO_ERROR {
+            context.logger.warning("commit before giving up partitions: \(KafkaError.rdKafka(commitError, context: "commit"))")
+        }
+    }
+    if cooperative {
+        checkRebalance(rd_kafka_incremental_unassign(handle, partitions), context: context)
+    } else {
+        rd_kafka_assign(handle, nil)
+    }
+}
+
+/// Logs and frees the `rd_kafka_error_t` an incremental (un)assign may return.
+private func checkRebalance(_ error: OpaquePointer?, context: RDKafkaClientContext) {
+    guard let error else { return }
+    context.logger.error("rebalance: \(String(cString: rd_kafka_error_string(error)))")
+    rd_kafka_error_destroy(error)
 }

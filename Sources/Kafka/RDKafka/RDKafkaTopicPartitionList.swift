@@ -23,6 +23,11 @@ final class RDKafkaTopicPartitionList {
     }
 
     var elements: [KafkaTopicPartitionOffset] {
+        Self.elements(of: pointer)
+    }
+
+    /// Reads a list this class does not own, such as the one a rebalance callback is lent.
+    static func elements(of pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [KafkaTopicPartitionOffset] {
         (0..<Int(pointer.pointee.cnt)).map { index in
             let element = pointer.pointee.elems[index]
             return KafkaTopicPartitionOffset(

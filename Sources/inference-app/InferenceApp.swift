@@ -1,0 +1,176 @@
+import ArgumentParser
+import CommandSupport
+import Foundation
+import HTTP
+import Kafka
+import Logging
+import ModelServing
+import PipelineConfig
+import StreamApp
+
+@main
+struct InferenceApp: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inference-app",
+        abstract: "The stream app: read images from Kafka, ask a model server, write the predictions to Kafka.",
+        discussion: """
+            Joins a consumer group on the input topic, sends each JPEG to the model (TensorFlow Serving's REST \
+            API: {"instances":[{"b64":…}]}) with --concurrency calls in flight, and writes a JSON prediction to \
+            the output topic, keyed and headed like its input (image-id, run-id, scheduled-at-us and sent-at-us \
+            are carried over, so latency can be measured downstream).
+
+            Guarantees: at least once, in order per partition. An input offset is committed only after Kafka \
+            acknowledged its prediction (or dead letter) and every one before it. Retriable model failures \
+            (429, 5xx, refused connections, timeouts) are retried with backoff for as long as it takes; an image \
+            that cannot be predicted (not a JPEG, 400 from the model) goes to the dead-letter topic with a \
+            dlq-reason header. Nothing is dropped silently.
+
+            Operations: GET /healthz (alive), /readyz (consuming and the model is AVAILABLE) and /metrics \
+            (Prometheus) on --http-port. SIGTERM stops consuming, lets in-flight work finish for up to \
+            --drain-timeout, commits, leaves the group and exits 0.
+
+            Examples:
+              local-kafka --topic images:6 --topic predictions:6 --topic images-dlq:1 &
+              local-model-server --port 8501 &
+              inference-app --bootstrap-servers 127.0.0.1:PORT   # the default --model-url
+              inference-app --config pipeline.yaml --concurrency 64 -X linger.ms=2
+              inference-app --allow-plain-http \\
+                --model-url http://tf-serving:8501/v1/models/image-classifier:predict
+            """)
+
+    @OptionGroup var configurationOptions: ConfigurationOptions
+    @OptionGroup(title: "Kafka") var kafka: KafkaConnectionOptions
+
+    @Option(help: "Topic of the images. Default: stream_app.input_topic (images).")
+    var inputTopic: String?
+
+    @Option(help: "Topic of the predictions. Default: stream_app.output_topic (predictions).")
+    var outputTopic: String?
+
+    @Option(help: "Topic of the images that cannot be predicted. Default: stream_app.dead_letter_topic (images-dlq).")
+    var deadLetterTopic: String?
+
+    @Option(help: "Consumer group. Default: stream_app.group_id (inference-app).")
+    var groupID: String?
+
+    @Option(help: "tf-serving, vertex or ml-engine. Default: stream_app.model_backend (tf-serving).")
+    var modelBackend: ModelBackend?
+
+    @Option(
+        help: ArgumentHelp(
+            "TF Serving predict URL, http(s)://HOST:PORT/v1/models/NAME[/versions/N]:predict. Default: stream_app.model_url.",
+            valueName: "url"))
+    var modelURL: String?
+
+    @Flag(help: "Allow plain http:// to a model server that is not on loopback (in-cluster TF Serving).")
+    var allowPlainHTTP = false
+
+    @Option(help: "Model calls in flight. Default: stream_app.concurrency (32).")
+    var concurrency: Int?
+
+    @Option(help: ArgumentHelp("Bound of one model call. Default: stream_app.request_timeout (10s).", valueName: "duration"))
+    var requestTimeout: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "On SIGTERM, how long in-flight work may take to finish. Default: stream_app.drain_timeout (20s).",
+            valueName: "duration"))
+    var drainTimeout: String?
+
+    @Option(help: "Port of /healthz, /readyz and /metrics; 0 picks a free one. Default: stream_app.http_port (8080).")
+    var httpPort: Int?
+
+    @Option(help: "Address of /healthz, /readyz and /metrics.")
+    var httpHost = "0.0.0.0"
+
+    @OptionGroup(title: "Logging") var logging: LoggingOptions
+
+    func validate() throws {
+        if let concurrency, !(1...10_000).contains(concurrency) {
+            throw ValidationError("Please pass a --concurrency from 1 to 10000.")
+        }
+        if let httpPort, !(0...65535).contains(httpPort) {
+            throw ValidationError("Please pass an --http-port from 0 to 65535.")
+        }
+        if let drainTimeout { _ = try Self.duration(drainTimeout, flag: "--drain-timeout") }
+        if let requestTimeout, try Self.duration(requestTimeout, flag: "--request-timeout") <= .zero {
+            throw ValidationError("Please pass a --request-timeout above 0.")
+        }
+    }
+
+    private static func duration(_ text: String, flag: String) throws -> Duration {
+        do {
+            return try parseDuration(text)
+        } catch {
+            throw ValidationError("Please pass \(flag) as a duration such as 10s: \(error)")
+        }
+    }
+
+    func run() async throws {
+        let logger = logging.makeLogger(label: "inference-app")
+        let settings = try configurationOptions.load()
+        let app = settings.streamApp
+        let backend = try makeBackend(kind: modelBackend ?? app.modelBackend, url: modelURL ?? app.modelURL, logger: logger)
+        var properties = try kafka.kafkaProperties(configuration: settings)
+        guard properties["bootstrap.servers"] != nil else {
+            throw ValidationError(
+                "Please pass --bootstrap-servers or set \(KafkaConnectionOptions.bootstrapVariable) (start local-kafka for a local cluster).")
+        }
+        properties["client.id"] = properties["client.id"] ?? "inference-app"
+        var configuration = StreamAppConfiguration(kafkaProperties: properties)
+        configuration.inputTopic = inputTopic ?? app.inputTopic
+        configuration.outputTopic = outputTopic ?? app.outputTopic
+        configuration.deadLetterTopic = deadLetterTopic ?? app.deadLetterTopic
+        configuration.groupID = groupID ?? app.groupID
+        configuration.concurrency = concurrency ?? app.concurrency
+        configuration.requestTimeout = try requestTimeout.map { try Self.duration($0, flag: "--request-timeout") } ?? app.requestTimeout
+        configuration.drainTimeout = try drainTimeout.map { try Self.duration($0, flag: "--drain-timeout") } ?? app.drainTimeout
+
+        let signal = TerminationSignal()
+        let engine = try StreamAppEngine(configuration: configuration, backend: backend, logger: logger)
+        let port = httpPort ?? app.httpPort
+        let server: EmbeddedHTTPServer
+        do {
+            server = try await StreamAppHTTPEndpoints.start(host: httpHost, port: UInt16(port), engine: engine, backend: backend)
+        } catch {
+            throw InferenceAppError(description: "cannot serve /healthz on \(httpHost):\(port): \(error)")
+        }
+        logger.info("health and metrics", metadata: ["address": "\(httpHost):\(server.port)"])
+        let stopper = Task {
+            await signal.wait()
+            logger.info("signal received: draining")
+            engine.stop()
+        }
+        defer { stopper.cancel() }
+        do {
+            try await engine.run()
+        } catch {
+            await server.stop()
+            throw InferenceAppError(description: "\(error)")
+        }
+        await server.stop()
+    }
+
+    private func makeBackend(kind: ModelBackend, url: String, logger: Logger) throws -> any ModelServingBackend {
+        switch kind {
+        case .tfServing:
+            var http = HTTPClientConfiguration()
+            http.allowsPlainHTTPToAnyHost = allowPlainHTTP
+            do {
+                return try TFServingBackend(predictURL: url, client: HTTPClient(configuration: http, logger: logger))
+            } catch {
+                throw ValidationError("Please pass a valid --model-url: \(error.reason)")
+            }
+        case .vertex, .mlEngine:
+            throw InferenceAppError(
+                description: "--model-backend \(kind.rawValue) is not available in this build (it needs the Google "
+                    + "credentials library); use --model-backend tf-serving")
+        }
+    }
+}
+
+extension ModelBackend: ExpressibleByArgument {}
+
+struct InferenceAppError: Error, CustomStringConvertible {
+    let description: String
+}
