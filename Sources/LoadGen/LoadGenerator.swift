@@ -103,17 +103,19 @@ public final class LoadGenerator: Sendable {
             ? DeliveryVerifier(
                 topic: config.topic, properties: config.properties, runID: runID, logger: readerLogger,
                 sequenceOf: { config.sequence(ofImageID: $0) }) : nil
+        let start = ContinuousClock.now
+        let epochStart = Self.epochMicroseconds()
+        // End-to-end latency, like the producer's, counts only what was due after the warm-up.
+        let measuredFrom = epochStart + config.warmup.microseconds
         let observer = try config.observeTopic.map { topic in
             try RunTopicReader(topic: topic, properties: config.properties, runID: runID, logger: readerLogger) {
                 [endToEnd] message, _ in
                 guard let scheduled = message.headers.string(named: ImageMessageHeaders.scheduledAt).flatMap(Int64.init)
                 else { return }
-                endToEnd.withLock { $0.record(.microseconds(Self.epochMicroseconds() - scheduled)) }
+                let arrived = Self.epochMicroseconds()
+                endToEnd.withLock { $0.record(.microseconds(arrived - scheduled), measured: scheduled >= measuredFrom) }
             }
         }
-
-        let start = ContinuousClock.now
-        let epochStart = Self.epochMicroseconds()
         startedAt.withLock { $0 = start }
         let schedule = config.schedule.share(workers: config.workers, index: config.workerIndex)
         let warmup = config.warmup

@@ -153,14 +153,16 @@ struct PerSecond<Bucket: SecondBucket>: Sendable {
 /// Latencies observed outside the producer, such as end-to-end times read from the output topic.
 public struct LatencyRecorder: Sendable {
     private var histogram = LoadGen.histogram()
+    /// Everything received, warm-up included.
+    public private(set) var count: UInt64 = 0
 
     public init() {}
 
-    public mutating func record(_ latency: Duration) {
-        _ = histogram.record(UInt64(max(0, latency.microseconds)))
+    public mutating func record(_ latency: Duration, measured: Bool = true) {
+        count += 1
+        if measured { _ = histogram.record(UInt64(max(0, latency.microseconds))) }
     }
 
-    public var count: UInt64 { histogram.totalCount }
     public var summary: LatencySummary { LoadGen.summary(histogram) }
 }
 

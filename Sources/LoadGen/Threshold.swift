@@ -40,7 +40,7 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         "rate": { $0.achievedRate }, "sent": { Double($0.sent) }, "delivered": { Double($0.delivered) },
         "failed": { Double($0.failed) }, "errors": { Double($0.failed) }, "late_sends": { Double($0.lateSends) },
         "missing": { $0.verify.map { Double($0.missing) } }, "duplicates": { $0.verify.map { Double($0.duplicates) } },
-        "corrupt": { $0.verify.map { Double($0.corrupt) } }, "e2e_received": { $0.endToEndReceived.map(Double.init) },
+        "corrupt": { $0.verify.map { Double($0.corrupt) } }, "e2e_received": { $0.endToEndReceived.map { Double($0) } },
     ]
 
     public init(parsing text: String) throws(LoadGenError) {

@@ -16,8 +16,11 @@ public struct StreamAppConfiguration: Sendable {
     /// Predictions in flight to the model. Default: 32.
     public var concurrency = 32
     /// Messages read but not yet acknowledged downstream (predicting, waiting for a slot, or being produced);
-    /// consumption pauses at this bound and resumes at half of it, which bounds memory. Default: 4 × concurrency.
+    /// reading stops at this bound, which bounds memory. Default: 4 × concurrency.
     public var maxBufferedMessages: Int?
+    /// How long the buffer may stay full before the partitions are paused (resumed at half the bound), so that a
+    /// long model outage keeps the consumer polling and in its group. Default: 1 s.
+    public var pauseAfter = Duration.seconds(1)
     /// Bounds one model call. Default: 10 s.
     public var requestTimeout = Duration.seconds(10)
     /// Backoff between attempts on retriable model errors; attempts go on until the model answers or the app

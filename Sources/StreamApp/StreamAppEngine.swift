@@ -75,6 +75,7 @@ public final class StreamAppEngine: Sendable {
                 "concurrency": "\(configuration.concurrency)", "model": "\(backend.modelDescription)"])
         core.withState { $0.consuming = true }
         var paused = Set<TopicPartition>()
+        var fullSince: ContinuousClock.Instant?
         var lastLag = ContinuousClock.now - configuration.lagInterval
         var failure: (any Error)?
         while failure == nil {
@@ -83,6 +84,16 @@ public final class StreamAppEngine: Sendable {
             if stop { break }
             let now = ContinuousClock.now
             do {
+                // A brief full window is ridden out by not polling: librdkafka keeps fetching into its own bounded
+                // queue, and resuming costs nothing. Only a window full for longer pauses the partitions, so that
+                // polling (and with it group membership and rebalances) goes on during a model outage.
+                let full = core.withState { $0.buffered } >= configuration.bufferLimit
+                fullSince = full ? fullSince ?? now : nil
+                if let since = fullSince, now - since < configuration.pauseAfter {
+                    if since == now { metrics.update { $0.pauses += 1 } }
+                    Thread.sleep(forTimeInterval: 0.001)
+                    continue
+                }
                 paused = try applyBackpressure(paused: paused)
                 if let message = try consumer.poll(timeout: .milliseconds(100)) {
                     accept(message)
@@ -114,7 +125,6 @@ public final class StreamAppEngine: Sendable {
             let newlyPaused = assigned.subtracting(paused)
             if !newlyPaused.isEmpty {
                 try consumer.pause(newlyPaused.map(\.start))
-                if paused.isEmpty { metrics.update { $0.pauses += 1 } }
                 logger.debug("paused: buffer full", metadata: ["buffered": "\(buffered)"])
             }
             return paused.union(newlyPaused)

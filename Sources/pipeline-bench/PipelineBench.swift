@@ -42,7 +42,8 @@ struct PipelineBench: ParsableCommand {
         // The built-in defaults, whatever ./pipeline.yaml says.
         let emptyConfig = scratch.appendingPathComponent("empty.yaml").path
         try Data().write(to: URL(fileURLWithPath: emptyConfig))
-        let topics = ["c-producer", "loadgen-folder", "loadgen-pool", "loadgen-fresh"] + fixedRates.map { "rate-\($0)" }
+        let topics = ["c-producer", "loadgen-folder", "loadgen-pool", "loadgen-fresh", "pipeline-dlq"]
+            + fixedRates.map { "rate-\($0)" } + [0, 20].flatMap { ["pipeline-in-\($0)ms", "pipeline-out-\($0)ms"] }
         let cluster = Process()
         cluster.executableURL = URL(fileURLWithPath: binary("local-kafka"))
         cluster.arguments = ["--brokers", "3", "--bootstrap-file", bootstrapFile, "--log-level", "error", "--config", emptyConfig]
@@ -123,6 +124,22 @@ struct PipelineBench: ParsableCommand {
                         "latency_p99_ms": (report["latency_ms"] as! [String: Any])["p99"] as! Double]))
         }
 
+        // 4. The whole pipeline: image-loadgen → inference-app → local model server → predictions, read back.
+        for latency in [0, 20] {
+            let perSecond = try pipelineThroughput(
+                binary: binary, bootstrap: bootstrap, emptyConfig: emptyConfig, scratch: scratch, latencyMilliseconds: latency,
+                images: 4_000)
+            if latency == 0 {
+                results.append(comparison(
+                    "pipeline throughput, 64×64 images, model server adding 0 ms, --concurrency 32", "predictions/s", measured: perSecond,
+                    baseline: pool, baselineName: "image-loadgen alone into Kafka (synthetic pool)", goal: 0, extra: [:]))
+            } else {
+                results.append(comparison(
+                    "pipeline throughput, 64×64 images, model server adding 20 ms, --concurrency 32", "predictions/s", measured: perSecond,
+                    baseline: 32 / 0.020, baselineName: "concurrency / latency", goal: 0.8, extra: [:]))
+            }
+        }
+
         print(String(format: "%-70@ %12@ %12@ %8@", "benchmark" as NSString, "measured" as NSString, "baseline" as NSString, "ratio" as NSString))
         for result in results {
             print(String(
@@ -139,6 +156,57 @@ struct PipelineBench: ParsableCommand {
         try FileManager.default.createDirectory(at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try json.write(to: outputURL)
         print("written to \(output)")
+    }
+
+    /// Starts a model server and inference-app, sends `images` as fast as possible with --observe-topic, and
+    /// returns predictions per second from the first send to the last prediction read back.
+    private func pipelineThroughput(
+        binary: (String) -> String, bootstrap: String, emptyConfig: String, scratch: URL, latencyMilliseconds: Int, images: Int
+    ) throws -> Double {
+        let suffix = "\(latencyMilliseconds)ms"
+        let modelPort = 20_000 + Int(getpid() % 10_000)
+        let appPort = modelPort + 1
+        let model = try start(binary("local-model-server"), [
+            "--config", emptyConfig, "--port", String(modelPort), "--latency", "\(latencyMilliseconds)ms", "--log-level", "error",
+        ])
+        // The embedded brokers answer a fetch only when fetch.wait.max.ms runs out: keep it short.
+        let app = try start(binary("inference-app"), [
+            "--config", emptyConfig, "--bootstrap-servers", bootstrap, "-X", "fetch.wait.max.ms=10",
+            "--input-topic", "pipeline-in-\(suffix)", "--output-topic", "pipeline-out-\(suffix)",
+            "--dead-letter-topic", "pipeline-dlq", "--group-id", "bench-\(suffix)", "--concurrency", "32",
+            "--model-url", "http://127.0.0.1:\(modelPort)/v1/models/image-classifier:predict",
+            "--http-host", "127.0.0.1", "--http-port", String(appPort), "--log-level", "error",
+        ])
+        defer {
+            for process in [app, model] {
+                process.terminate()
+                process.waitUntilExit()
+            }
+        }
+        // Let the app join its group before the clock starts.
+        sleep(8)
+        let started = Date()
+        let report = scratch.appendingPathComponent("pipeline-\(suffix).json").path
+        _ = try runJSON(binary("image-loadgen"), [
+            "--config", emptyConfig, "--bootstrap-servers", bootstrap, "-X", "fetch.wait.max.ms=10",
+            "--topic", "pipeline-in-\(suffix)", "--observe-topic", "pipeline-out-\(suffix)", "--rate", "0",
+            // Small images: the embedded brokers keep only ~5 MB per partition, and a backlog must not age out.
+            "--count", String(images), "--pool", "64", "--width", "64", "--height", "64", "--quiet", "--log-level", "error",
+            "--report", report,
+        ], jsonFrom: nil)
+        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as! [String: Any]
+        let received = result["e2e_received"] as? Int ?? 0
+        // image-loadgen waits for the last prediction, so its run time bounds the pipeline's.
+        return Double(received) / Date().timeIntervalSince(started)
+    }
+
+    private func start(_ path: String, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     private func comparison(

@@ -89,3 +89,13 @@ func sampleReport(p99: Double, failed: UInt64, rate: Double) -> LoadReport {
         image: .init(source: "pool", width: 224, height: 224, quality: 90, meanBytes: 10),
         librdkafka: "2.0.2")
 }
+
+struct ThresholdEndToEndTests {
+    @Test func endToEndCountsAreRead() throws {
+        var report = sampleReport(p99: 1, failed: 0, rate: 1)
+        report.endToEndReceived = 4000
+        let result = try Threshold(parsing: "e2e_received>=1").evaluate(report)
+        #expect(result.actual == 4000)
+        #expect(result.passed)
+    }
+}

@@ -86,6 +86,7 @@ public final class EmbeddedHTTPServer: Sendable {
             task.cancel()
             throw HTTPClientError(kind: .other, url: "http://\(host):\(port)", reason: "server did not start listening")
         }
+        disableNagle(onListenerAt: boundPort)
         return EmbeddedHTTPServer(server: server, task: task, port: boundPort)
     }
 
@@ -102,6 +103,30 @@ public final class EmbeddedHTTPServer: Sendable {
     public func stop(timeout: TimeInterval = 2) async {
         await server.stop(timeout: timeout)
         task.cancel()
+    }
+}
+
+/// FlyingFox writes a response's head and body in two `send` calls. With Nagle's algorithm on, the body then waits
+/// for the client's delayed ACK, about 40 ms on Linux, on every reused connection. FlyingFox offers no hook on the
+/// sockets it accepts, but Linux copies TCP_NODELAY from a listening socket to each socket it accepts, so the
+/// listener, found among this process's descriptors by its port, gets it.
+private func disableNagle(onListenerAt port: UInt16) {
+    var limit = rlimit()
+    getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+    for descriptor in 0..<Int32(min(limit.rlim_cur, 65_536)) {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        var listening: Int32 = 0
+        var optionLength = socklen_t(MemoryLayout<Int32>.size)
+        guard named == 0, address.sin_family == sa_family_t(AF_INET), UInt16(bigEndian: address.sin_port) == port,
+            getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optionLength) == 0, listening == 1
+        else { continue }
+        var on: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        return
     }
 }
 
