@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "Kubernetes", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .target(
             name: "ModelServing",
-            dependencies: ["HTTP", "JPEG", "PipelineMessages"],
+            dependencies: ["Google", "HTTP", "JPEG", "PipelineConfig", "PipelineMessages"],
             swiftSettings: swiftSettings),
         .target(
             name: "StreamApp",
@@ -132,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "inference-app",
             dependencies: [
-                "CommandSupport", "HTTP", "Kafka", "ModelServing", "PipelineConfig", "StreamApp",
+                "CommandSupport", "Google", "HTTP", "Kafka", "ModelServing", "PipelineConfig", "StreamApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -196,7 +196,11 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "ModelServingTests", dependencies: ["ModelServing", "HTTP", "JPEG", "TestSupport"],
+            name: "ModelServingTests",
+            dependencies: [
+                "ModelServing", "Google", "GoogleTestSupport", "HTTP", "JPEG", "PipelineConfig", "PipelineMessages",
+                "TestSupport",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "StreamAppTests",

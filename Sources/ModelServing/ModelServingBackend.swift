@@ -1,13 +1,11 @@
 import Foundation
 import PipelineMessages
 
-/// A model server that classifies one JPEG image: TensorFlow Serving's REST API today.
+/// A model server that classifies one JPEG image: TensorFlow Serving's REST API (`TFServingBackend`), or a model
+/// deployed on Vertex AI or ML Engine (`GooglePredictBackend`).
 ///
-/// Extension point: Vertex AI endpoints (`POST https://REGION-aiplatform.googleapis.com/v1/projects/P/locations/R/
-/// endpoints/E:predict`) and ML Engine (`POST https://ml.googleapis.com/v1/projects/P/models/M[/versions/V]:predict`)
-/// take the same `{"instances":[{"b64":…}]}`-style body with a Google access token; they conform to this protocol
-/// in a build that carries the Google credentials library. Each backend classifies its own failures into
-/// `ModelServingError.Kind`, which is all the stream app needs to decide between retrying and dead-lettering.
+/// Each backend classifies its own failures into `ModelServingError.Kind`, which is all the stream app needs to
+/// decide between retrying and dead-lettering.
 public protocol ModelServingBackend: Sendable {
     /// The model as configured (name, and version when pinned), for logs and `/readyz`.
     var modelDescription: String { get }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommandSupport
+import Google
 import Foundation
 import HTTP
 import Kafka
@@ -83,6 +84,19 @@ struct InferenceApp: AsyncParsableCommand {
     @Option(help: "Address of /healthz, /readyz and /metrics.")
     var httpHost = "0.0.0.0"
 
+    @Option(help: ArgumentHelp(
+        "Vertex and ML Engine backends: a service-account key file. Default: $GOOGLE_APPLICATION_CREDENTIALS, then "
+            + "gcloud's application-default credentials, then the metadata server (as model-provision).", valueName: "file"))
+    var credentials: String?
+
+    @Option(help: ArgumentHelp(
+        "Vertex and ML Engine backends: send calls to this root instead of Google's regional host. "
+            + "Default: $MODEL_PROVISION_API_ROOT.", valueName: "url"))
+    var googleAPIRoot: String?
+
+    @Option(help: "Vertex and ML Engine backends: the serving signature's input that takes the image bytes.")
+    var inputKey = "image_bytes"
+
     @OptionGroup(title: "Logging") var logging: LoggingOptions
 
     func validate() throws {
@@ -110,7 +124,10 @@ struct InferenceApp: AsyncParsableCommand {
         let logger = logging.makeLogger(label: "inference-app")
         let settings = try configurationOptions.load()
         let app = settings.streamApp
-        let backend = try makeBackend(kind: modelBackend ?? app.modelBackend, url: modelURL ?? app.modelURL, logger: logger)
+        let backend = try makeBackend(
+            kind: modelBackend ?? app.modelBackend, url: modelURL ?? app.modelURL, google: settings.google,
+            requestTimeout: try requestTimeout.map { try Self.duration($0, flag: "--request-timeout") } ?? app.requestTimeout,
+            logger: logger)
         var properties = try kafka.kafkaProperties(configuration: settings)
         guard properties["bootstrap.servers"] != nil else {
             throw ValidationError(
@@ -151,7 +168,9 @@ struct InferenceApp: AsyncParsableCommand {
         await server.stop()
     }
 
-    private func makeBackend(kind: ModelBackend, url: String, logger: Logger) throws -> any ModelServingBackend {
+    private func makeBackend(
+        kind: ModelBackend, url: String, google: GoogleSettings, requestTimeout: Duration, logger: Logger
+    ) throws -> any ModelServingBackend {
         switch kind {
         case .tfServing:
             var http = HTTPClientConfiguration()
@@ -162,9 +181,18 @@ struct InferenceApp: AsyncParsableCommand {
                 throw ValidationError("Please pass a valid --model-url: \(error.reason)")
             }
         case .vertex, .mlEngine:
-            throw InferenceAppError(
-                description: "--model-backend \(kind.rawValue) is not available in this build (it needs the Google "
-                    + "credentials library); use --model-backend tf-serving")
+            // The deployment model-provision made: google: in the configuration names project, region and model.
+            var settings = google
+            settings.api = kind == .vertex ? .vertex : .mlEngine
+            do {
+                return GooglePredictBackend(
+                    access: try GoogleModelAccess(
+                        settings: settings, accessToken: nil, credentialsFile: credentials, apiRoot: googleAPIRoot,
+                        userAgent: "image-pipeline-inference-app/1.0", requestTimeout: requestTimeout, logger: logger),
+                    inputKey: inputKey)
+            } catch let error as GoogleError where error.kind == .invalidInput {
+                throw ValidationError(error.message)
+            }
         }
     }
 }

@@ -110,8 +110,6 @@ struct GoogleConnectionOptions: ParsableArguments {
     @Option(help: "text, or json for scripts.")
     var output: OutputFormat = .text
 
-    static let apiRootVariable = "MODEL_PROVISION_API_ROOT"
-    static let projectVariable = "GOOGLE_CLOUD_PROJECT"
 
     func duration(_ text: String, flag: String) throws -> Duration {
         do {
@@ -135,49 +133,24 @@ struct ProvisionContext {
     ) throws {
         let logger = logging.makeLogger(label: "model-provision")
         let settings = try model.settings(try configuration.load().google)
-        var redactor = HTTPRedactor()
-        if let token = connection.accessToken ?? environment[GoogleCredentialChain.accessTokenVariable] {
-            redactor.addSecret(token)
-        }
-        let credential = try GoogleCredentialChain.resolve(
-            accessToken: connection.accessToken, credentialsFile: connection.credentials, environment: environment,
-            logger: logger)
-        let project = [settings.project, environment[GoogleConnectionOptions.projectVariable], credential.projectID]
-            .compactMap { $0 }.first { !$0.isEmpty }
-        guard let project else {
-            throw ValidationError(
-                "Please name the Google Cloud project: --project, google.project in the configuration, "
-                    + "or $\(GoogleConnectionOptions.projectVariable).")
-        }
-        let deployment = ModelDeployment(settings: settings, project: project)
+        let access: GoogleModelAccess
         do {
-            try deployment.validate()
-        } catch let error as GoogleError {
+            access = try GoogleModelAccess(
+                settings: settings, accessToken: connection.accessToken, credentialsFile: connection.credentials,
+                apiRoot: connection.apiRoot, userAgent: "image-pipeline-model-provision/1.0",
+                waiter: GoogleOperationWaiter(
+                    initialInterval: try connection.duration(connection.pollInterval, flag: "poll-interval"),
+                    timeout: try connection.duration(connection.timeout, flag: "timeout")),
+                environment: environment, logger: logger,
+                progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+        } catch let error as GoogleError where error.kind == .invalidInput {
             throw ValidationError(error.message)
         }
-        var httpConfiguration = HTTPClientConfiguration()
-        httpConfiguration.redactor = redactor
-        httpConfiguration.userAgent = "image-pipeline-model-provision/1.0"
-        let http = HTTPClient(configuration: httpConfiguration, logger: logger)
-        let apiRoot = connection.apiRoot ?? environment[GoogleConnectionOptions.apiRootVariable].flatMap { $0.isEmpty ? nil : $0 }
-        if let apiRoot {
-            do {
-                try HTTPClient.checkURL(apiRoot, allowsPlainHTTPToAnyHost: false)
-            } catch {
-                throw ValidationError("--api-root: \(error)")
-            }
-        }
-        let waiter = GoogleOperationWaiter(
-            initialInterval: try connection.duration(connection.pollInterval, flag: "poll-interval"),
-            timeout: try connection.duration(connection.timeout, flag: "timeout"))
-        provisioner = ModelProvisioner(
-            deployment: deployment,
-            client: GoogleRESTClient(http: http, authorizer: GoogleAuthorizer(credential: credential, http: http)),
-            apiRoot: apiRoot, waiter: waiter,
-            progress: { [redactor] line in FileHandle.standardError.write(Data((redactor.redact(line) + "\n").utf8)) })
+        let redactor = access.redactor
+        provisioner = access.provisioner
         output = connection.output
         self.redactor = redactor
-        self.credential = credential
+        credential = access.credential
     }
 
     var heading: String {

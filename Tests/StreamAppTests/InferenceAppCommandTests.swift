@@ -95,8 +95,8 @@ struct InferenceAppCommandTests {
         (["--http-port", "70000"], "--http-port", 64),
         (["--model-url", "http://127.0.0.1:8501/v1/models/m"], "--model-url", 64),
         (["--model-url", "http://10.1.2.3:8501/v1/models/m:predict"], "plain http://", 64),
-        (["--model-backend", "vertex", "--bootstrap-servers", "127.0.0.1:1"], "not available in this build", 1),
-        (["--model-backend", "ml-engine", "--bootstrap-servers", "127.0.0.1:1"], "not available in this build", 1),
+        (["--model-backend", "vertex", "--bootstrap-servers", "127.0.0.1:1", "--google-api-root", "http://example.com"],
+         "--api-root", 64),
         (["--config", "/no/such/pipeline.yaml"], "/no/such/pipeline.yaml", 1),
         ([String](), "--bootstrap-servers", 64),
     ])

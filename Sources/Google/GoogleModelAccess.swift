@@ -1,0 +1,62 @@
+import Foundation
+import HTTP
+import Logging
+import PipelineConfig
+
+/// The way to a deployed model: the credential found by Google's chain, the project, and a `ModelProvisioner`
+/// whose HTTP client masks every secret. `model-provision` and `inference-app` build it the same way.
+public struct GoogleModelAccess: Sendable {
+    public static let apiRootVariable = "MODEL_PROVISION_API_ROOT"
+    public static let projectVariable = "GOOGLE_CLOUD_PROJECT"
+
+    public let provisioner: ModelProvisioner
+    public let credential: any GoogleCredential
+    public let redactor: HTTPRedactor
+
+    /// Resolves the credential (`accessToken`, then `$GOOGLE_OAUTH_ACCESS_TOKEN`, `credentialsFile`,
+    /// `$GOOGLE_APPLICATION_CREDENTIALS`, gcloud's application-default credentials, the metadata server) and the
+    /// project (`settings.project`, then `$GOOGLE_CLOUD_PROJECT`, then the key file's `project_id`).
+    /// Bad settings throw `GoogleError` of kind `.invalidInput`. Progress lines reach `progress` with secrets masked.
+    public init(
+        settings: GoogleSettings, accessToken: String?, credentialsFile: String?, apiRoot: String?,
+        userAgent: String, requestTimeout: Duration? = nil, waiter: GoogleOperationWaiter = GoogleOperationWaiter(),
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger,
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws {
+        var redactor = HTTPRedactor()
+        if let token = accessToken ?? environment[GoogleCredentialChain.accessTokenVariable] {
+            redactor.addSecret(token)
+        }
+        let credential = try GoogleCredentialChain.resolve(
+            accessToken: accessToken, credentialsFile: credentialsFile, environment: environment, logger: logger)
+        let project = [settings.project, environment[Self.projectVariable], credential.projectID]
+            .compactMap { $0 }.first { !$0.isEmpty }
+        guard let project else {
+            throw GoogleError(
+                .invalidInput,
+                "Please name the Google Cloud project: --project, google.project in the configuration, "
+                    + "or $\(Self.projectVariable).")
+        }
+        let deployment = ModelDeployment(settings: settings, project: project)
+        try deployment.validate()
+        var httpConfiguration = HTTPClientConfiguration()
+        httpConfiguration.redactor = redactor
+        httpConfiguration.userAgent = userAgent
+        if let requestTimeout { httpConfiguration.timeout = requestTimeout }
+        let http = HTTPClient(configuration: httpConfiguration, logger: logger)
+        let root = apiRoot ?? environment[Self.apiRootVariable].flatMap { $0.isEmpty ? nil : $0 }
+        if let root {
+            do {
+                try HTTPClient.checkURL(root, allowsPlainHTTPToAnyHost: false)
+            } catch {
+                throw GoogleError(.invalidInput, "--api-root: \(error)")
+            }
+        }
+        provisioner = ModelProvisioner(
+            deployment: deployment,
+            client: GoogleRESTClient(http: http, authorizer: GoogleAuthorizer(credential: credential, http: http)),
+            apiRoot: root, waiter: waiter, progress: { [redactor] line in progress(redactor.redact(line)) })
+        self.credential = credential
+        self.redactor = redactor
+    }
+}

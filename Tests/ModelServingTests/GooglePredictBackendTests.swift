@@ -1,0 +1,50 @@
+import Foundation
+import Google
+import GoogleTestSupport
+import Logging
+import ModelServing
+import PipelineConfig
+import PipelineMessages
+import Testing
+
+/// The Vertex and ML Engine backends against the stand-in that checks every request against Google's published
+/// discovery documents: deploy with the provisioner, then classify through the backend.
+@Suite(.timeLimit(.minutes(2)))
+struct GooglePredictBackendTests {
+    @Test(arguments: [GoogleAPI.vertex, .mlEngine])
+    func classifiesThroughTheDeployedModel(api: GoogleAPI) async throws {
+        let server = try await GoogleContractServer.start(operationPolls: 1)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("google-backend-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var settings = GoogleSettings()
+        settings.api = api
+        settings.model.savedModelURI = "gs://contract-bucket/models/image-classifier/"
+        var logger = Logger(label: "google-backend-tests")
+        logger.logLevel = .critical
+        let access = try GoogleModelAccess(
+            settings: settings, accessToken: nil, credentialsFile: try server.writeServiceAccountKey(in: directory),
+            apiRoot: server.baseURL, userAgent: "tests", waiter: GoogleOperationWaiter(initialInterval: .milliseconds(10)),
+            environment: [:], logger: logger)
+        let backend = GooglePredictBackend(access: access)
+
+        let notYet = await #expect(throws: ModelServingError.self) { try await backend.checkReady(timeout: .seconds(5)) }
+        #expect(notYet?.isRetriable == true, "nothing deployed yet is worth waiting for")
+        _ = try await access.provisioner.run(try await access.provisioner.applyPlan())
+        try await backend.checkReady(timeout: .seconds(5))
+
+        let result = try await backend.predict(jpeg: Data([0xFF, 0xD8, 0xFF, 0xD9]), imageID: "1", timeout: .seconds(5))
+        #expect(result.predictions.map(\.label) == ["tabby", "tiger_cat"])
+        #expect(result.predictions.first?.score == 0.75)
+        #expect(result.model.name == "image-classifier")
+        #expect(server.violations.isEmpty, "\(server.violations)")
+
+        server.injectStatuses([400])
+        let refused = await #expect(throws: ModelServingError.self) {
+            try await backend.predict(jpeg: Data([0xFF, 0xD8]), imageID: "2", timeout: .seconds(5))
+        }
+        #expect(refused?.isRetriable == false, "a refused image goes to the dead-letter topic")
+        #expect(refused?.status == 400)
+        await server.stop()
+    }
+}
