@@ -106,17 +106,9 @@ struct InferenceApp: AsyncParsableCommand {
         if let httpPort, !(0...65535).contains(httpPort) {
             throw ValidationError("Please pass an --http-port from 0 to 65535.")
         }
-        if let drainTimeout { _ = try Self.duration(drainTimeout, flag: "--drain-timeout") }
-        if let requestTimeout, try Self.duration(requestTimeout, flag: "--request-timeout") <= .zero {
+        if let drainTimeout { _ = try parseDuration(drainTimeout, flag: "--drain-timeout") }
+        if let requestTimeout, try parseDuration(requestTimeout, flag: "--request-timeout") <= .zero {
             throw ValidationError("Please pass a --request-timeout above 0.")
-        }
-    }
-
-    private static func duration(_ text: String, flag: String) throws -> Duration {
-        do {
-            return try parseDuration(text)
-        } catch {
-            throw ValidationError("Please pass \(flag) as a duration such as 10s: \(error)")
         }
     }
 
@@ -124,10 +116,10 @@ struct InferenceApp: AsyncParsableCommand {
         let logger = logging.makeLogger(label: "inference-app")
         let settings = try configurationOptions.load()
         let app = settings.streamApp
+        let modelTimeout = try requestTimeout.map { try parseDuration($0, flag: "--request-timeout") } ?? app.requestTimeout
         let backend = try makeBackend(
             kind: modelBackend ?? app.modelBackend, url: modelURL ?? app.modelURL, google: settings.google,
-            requestTimeout: try requestTimeout.map { try Self.duration($0, flag: "--request-timeout") } ?? app.requestTimeout,
-            logger: logger)
+            requestTimeout: modelTimeout, logger: logger)
         var properties = try kafka.kafkaProperties(configuration: settings)
         guard properties["bootstrap.servers"] != nil else {
             throw ValidationError(
@@ -140,8 +132,8 @@ struct InferenceApp: AsyncParsableCommand {
         configuration.deadLetterTopic = deadLetterTopic ?? app.deadLetterTopic
         configuration.groupID = groupID ?? app.groupID
         configuration.concurrency = concurrency ?? app.concurrency
-        configuration.requestTimeout = try requestTimeout.map { try Self.duration($0, flag: "--request-timeout") } ?? app.requestTimeout
-        configuration.drainTimeout = try drainTimeout.map { try Self.duration($0, flag: "--drain-timeout") } ?? app.drainTimeout
+        configuration.requestTimeout = modelTimeout
+        configuration.drainTimeout = try drainTimeout.map { try parseDuration($0, flag: "--drain-timeout") } ?? app.drainTimeout
 
         let signal = TerminationSignal()
         let engine = try StreamAppEngine(configuration: configuration, backend: backend, logger: logger)

@@ -85,14 +85,7 @@ struct LocalModelServerCommand: AsyncParsableCommand {
     }
 
     private func durations() throws -> (latency: Duration, jitter: Duration) {
-        func parse(_ text: String, _ flag: String) throws -> Duration {
-            do {
-                return try parseDuration(text)
-            } catch {
-                throw ValidationError("Please pass \(flag) as a duration such as 20ms: \(error)")
-            }
-        }
-        return (try parse(latency, "--latency"), try parse(latencyJitter, "--latency-jitter"))
+        (try parseDuration(latency, flag: "--latency"), try parseDuration(latencyJitter, flag: "--latency-jitter"))
     }
 
     func run() async throws {

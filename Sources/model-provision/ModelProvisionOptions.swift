@@ -110,14 +110,6 @@ struct GoogleConnectionOptions: ParsableArguments {
     @Option(help: "text, or json for scripts.")
     var output: OutputFormat = .text
 
-
-    func duration(_ text: String, flag: String) throws -> Duration {
-        do {
-            return try parseDuration(text)
-        } catch {
-            throw ValidationError("--\(flag): \(error)")
-        }
-    }
 }
 
 /// Everything a subcommand needs, built from its options.
@@ -139,8 +131,8 @@ struct ProvisionContext {
                 settings: settings, accessToken: connection.accessToken, credentialsFile: connection.credentials,
                 apiRoot: connection.apiRoot, userAgent: "image-pipeline-model-provision/1.0",
                 waiter: GoogleOperationWaiter(
-                    initialInterval: try connection.duration(connection.pollInterval, flag: "poll-interval"),
-                    timeout: try connection.duration(connection.timeout, flag: "timeout")),
+                    initialInterval: try parseDuration(connection.pollInterval, flag: "--poll-interval"),
+                    timeout: try parseDuration(connection.timeout, flag: "--timeout")),
                 environment: environment, logger: logger,
                 progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
         } catch let error as GoogleError where error.kind == .invalidInput {
