@@ -37,7 +37,12 @@ public struct ModelProvisioner: Sendable {
         var endpoint: VertexEndpoint?
 
         func deployments(of model: String) -> [VertexDeployedModel] {
-            (endpoint?.deployedModels ?? []).filter { $0.model == model }
+            (endpoint?.deployedModels ?? []).filter { VertexAPI.sameResource($0.model, model) }
+        }
+
+        /// Endpoints other than `endpoint` where the model is deployed, as Vertex names them.
+        func otherEndpoints(than endpoint: String) -> [String] {
+            (model?.deployedModels ?? []).compactMap(\.endpoint).filter { !VertexAPI.sameResource($0, endpoint) }
         }
     }
 
@@ -116,6 +121,10 @@ public struct ModelProvisioner: Sendable {
         } else {
             plan.unchanged.append("endpoint \(vertexEndpointName)")
         }
+        let elsewhere = state.otherEndpoints(than: vertexEndpointName)
+        if !elsewhere.isEmpty {
+            plan.notes.append("model \(vertexModelName) is also deployed on \(elsewhere.joined(separator: ", "))")
+        }
         if let deployed = state.deployments(of: vertexModelName).first {
             plan.unchanged.append("deployment \(deployed.id ?? "?") of the model on the endpoint")
             if let resources = deployed.dedicatedResources, resources.machineSpec.machineType != deployment.machineType {
@@ -154,17 +163,19 @@ public struct ModelProvisioner: Sendable {
                     action: .delete, resource: "endpoint \(vertexEndpointName)",
                     call: vertex.deleteEndpoint(vertexEndpointName), returnsOperation: true))
         }
-        if let model = state.model {
-            let elsewhere = (model.deployedModels ?? []).compactMap(\.endpoint).filter { $0 != vertexEndpointName }
-            if !elsewhere.isEmpty {
+        if state.model != nil {
+            let elsewhere = state.otherEndpoints(than: vertexEndpointName)
+            if elsewhere.isEmpty {
+                plan.steps.append(
+                    ModelProvisionStep(
+                        action: .delete, resource: "model \(vertexModelName)", call: vertex.deleteModel(vertexModelName),
+                        returnsOperation: true))
+            } else {
+                // Vertex refuses to delete a deployed model; the other endpoint's destroy deletes it.
                 plan.notes.append(
-                    "the model is also deployed on \(elsewhere.joined(separator: ", ")): undeploy it there first, "
-                        + "or Vertex AI refuses to delete it")
+                    "model \(vertexModelName) stays: it is also deployed on \(elsewhere.joined(separator: ", ")); "
+                        + "destroy with that --endpoint to remove it")
             }
-            plan.steps.append(
-                ModelProvisionStep(
-                    action: .delete, resource: "model \(vertexModelName)", call: vertex.deleteModel(vertexModelName),
-                    returnsOperation: true))
         }
         return plan
     }
@@ -295,7 +306,10 @@ public struct ModelProvisioner: Sendable {
                 ModelProvisionResource(
                     kind: "model", name: vertexModelName, exists: state.model != nil,
                     details: state.model.map { model in
-                        ["artifact": model.artifactUri ?? "?", "image": model.containerSpec?.imageUri ?? "?"]
+                        var details = ["artifact": model.artifactUri ?? "?", "image": model.containerSpec?.imageUri ?? "?"]
+                        let elsewhere = state.otherEndpoints(than: vertexEndpointName)
+                        if !elsewhere.isEmpty { details["also deployed on"] = elsewhere.joined(separator: " ") }
+                        return details
                     } ?? [:]))
             status.resources.append(
                 ModelProvisionResource(kind: "endpoint", name: vertexEndpointName, exists: state.endpoint != nil))

@@ -122,7 +122,8 @@ struct GoogleContractBehaviour {
         let endpointName = parameter("endpoint")
         guard store.resources[endpointName] != nil else { return Self.notFound(endpointName) }
         var deployed = body["deployedModel"]?.object ?? [:]
-        let model = deployed["model"]?.string ?? ""
+        let model = server.canonical(deployed["model"]?.string ?? "")
+        deployed["model"] = .string(model)
         guard store.resources[model] != nil else {
             return GoogleContractServer.googleError(400, "FAILED_PRECONDITION", "Model \(model) does not exist.")
         }

@@ -47,6 +47,8 @@ public final class GoogleContractServer: Sendable {
 
     public let serviceAccountEmail = "model-deployer@contract-project.iam.gserviceaccount.com"
     public let projectID = "contract-project"
+    /// Vertex AI names every resource with the project number, whichever of id or number the call used.
+    public let projectNumber = "123456789012"
     public let refreshToken = "1//contract-refresh-token-secret"
     public let operationPolls: Int
     private let privateKey: _RSA.Signing.PrivateKey
@@ -213,8 +215,15 @@ public final class GoogleContractServer: Sendable {
         .jsonObject(["error": ["code": status, "message": message, "status": code]], status: status)
     }
 
+    /// A Vertex resource name as Vertex writes it: `projects/{number}/locations/…`. ML Engine keeps the id.
+    func canonical(_ name: String) -> String {
+        guard name.contains("/locations/") else { return name }
+        return name.replacingOccurrences(of: "projects/\(projectID)/", with: "projects/\(projectNumber)/")
+    }
+
     private func api(_ request: ServerRequest) -> ServerResponse {
-        guard let match = contracts.lazy.compactMap({ $0.match(method: request.method, path: request.path) }).first
+        let path = canonical(request.path)
+        guard let match = contracts.lazy.compactMap({ $0.match(method: request.method, path: path) }).first
         else {
             store.withLock { $0.violations.append("\(request.method) \(request.path): no such method in the contract") }
             return Self.googleError(404, "NOT_FOUND", "no method for \(request.method) \(request.path)")
@@ -223,7 +232,7 @@ public final class GoogleContractServer: Sendable {
             .violations(of: match, query: request.query, body: request.body)
         let authorization = request.headers.value(named: "Authorization") ?? ""
         return store.withLock { store -> ServerResponse in
-            store.requests.append(RecordedRequest(methodID: match.method.id, httpMethod: request.method, path: request.path))
+            store.requests.append(RecordedRequest(methodID: match.method.id, httpMethod: request.method, path: path))
             guard problems.isEmpty else {
                 store.violations += problems
                 return Self.googleError(400, "INVALID_ARGUMENT", "contract violation: \(problems.joined(separator: "; "))")

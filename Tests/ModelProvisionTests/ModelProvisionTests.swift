@@ -119,6 +119,53 @@ struct ModelProvisionTests {
         #expect(fixture.server.violations.isEmpty, "\(fixture.server.violations)")
     }
 
+    /// Vertex answers with project numbers; status, a second apply and destroy still recognise what exists, and a
+    /// deployment of the same model on another endpoint is reported, not mistaken for ours.
+    @Test func vertexNamesByProjectNumber() async throws {
+        let fixture = try await Fixture.start()
+        defer { Task { await fixture.finish() } }
+        let other = try await fixture.run(["apply", "--endpoint", "canary-endpoint"] + Self.fast)
+        #expect(other.status == 0, "\(other.standardError)")
+        #expect(fixture.server.resourceNames.allSatisfy { $0.hasPrefix("projects/123456789012/") }, "\(fixture.server.resourceNames)")
+
+        let plan = try await fixture.run(["plan"] + Self.fast)
+        #expect(plan.standardOutput.contains("= model projects/contract-project/locations/us-central1/models/image-classifier: exists"))
+        #expect(plan.standardOutput.contains(
+            "! model projects/contract-project/locations/us-central1/models/image-classifier is also deployed on "
+                + "projects/123456789012/locations/us-central1/endpoints/canary-endpoint"), "\(plan.standardOutput)")
+        #expect(plan.standardOutput.contains("+ deploy model"))
+
+        let apply = try await fixture.run(["apply"] + Self.fast)
+        #expect(apply.status == 0, "\(apply.standardError)")
+        #expect(fixture.server.requests("endpoints.deployModel").count == 2)
+
+        let before = fixture.server.requests.count
+        for command in [["apply"], ["apply", "--endpoint", "canary-endpoint"], ["status"]] {
+            let result = try await fixture.run(command + Self.fast)
+            #expect(result.status == 0, "\(result.standardError)")
+        }
+        let later = fixture.server.requests.dropFirst(before)
+        #expect(later.allSatisfy { $0.httpMethod == "GET" }, "sent \(later.map(\.methodID))")
+
+        let status = try await fixture.run(["status", "--endpoint", "canary-endpoint"])
+        #expect(status.standardOutput.contains("endpoint projects/contract-project/locations/us-central1/endpoints/canary-endpoint: exists"))
+        #expect(status.standardOutput.contains("also deployed on=projects/123456789012/locations/us-central1/endpoints/image-classifier-endpoint"))
+        #expect(status.standardOutput.contains("predict URL:"))
+
+        // Destroying one endpoint keeps the model, which Vertex refuses to delete while it is deployed elsewhere.
+        let destroyPlan = try await fixture.run(["destroy"] + Self.fast)
+        #expect(destroyPlan.standardOutput.contains(
+            "stays: it is also deployed on projects/123456789012/locations/us-central1/endpoints/canary-endpoint"),
+            "\(destroyPlan.standardOutput)")
+        let canary = try await fixture.run(["destroy", "--yes", "--endpoint", "canary-endpoint"] + Self.fast)
+        #expect(canary.status == 0, "\(canary.standardError)")
+        #expect(fixture.server.requests("models.delete").isEmpty)
+        let destroy = try await fixture.run(["destroy", "--yes"] + Self.fast)
+        #expect(destroy.status == 0, "\(destroy.standardError)")
+        #expect(fixture.server.resourceNames.isEmpty, "left: \(fixture.server.resourceNames)")
+        #expect(fixture.server.violations.isEmpty, "\(fixture.server.violations)")
+    }
+
     @Test func mlEngineWholeFlow() async throws {
         let fixture = try await Fixture.start(api: "ml-engine")
         defer { Task { await fixture.finish() } }
@@ -174,7 +221,8 @@ struct ModelProvisionTests {
         defer { Task { await fixture.finish() } }
         let apply = try await fixture.run(["apply", "--async"])
         #expect(apply.status == 0, "\(apply.standardError)")
-        #expect(apply.standardOutput.contains("operation still running: projects/contract-project/locations/us-central1/operations/"))
+        // Vertex names the operation with the project number.
+        #expect(apply.standardOutput.contains("operation still running: projects/123456789012/locations/us-central1/operations/"))
         #expect(fixture.server.requests("models.upload").count == 1)
         #expect(fixture.server.requests("operations.get").isEmpty)
         #expect(fixture.server.requests("endpoints.create").isEmpty)

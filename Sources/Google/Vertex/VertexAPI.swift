@@ -21,6 +21,20 @@ public struct VertexAPI: Sendable {
     public func endpointName(_ id: String) -> String { "\(parent)/endpoints/\(id)" }
     public func url(_ resource: String) -> String { root + "v1/" + resource }
 
+    /// Vertex answers with the project *number* (`projects/123456789012/locations/…`) even when called with the
+    /// project id, so names are compared by what follows the project: the location, the collection and the id.
+    public static func sameResource(_ name: String?, _ other: String?) -> Bool {
+        guard let name, let other else { return false }
+        return resourcePath(name) == resourcePath(other)
+    }
+
+    /// `locations/us-central1/endpoints/e` from `projects/p/locations/us-central1/endpoints/e`.
+    static func resourcePath(_ name: String) -> Substring {
+        let parts = name.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "projects" else { return Substring(name) }
+        return parts[2]
+    }
+
     public func uploadModel(id: String, model: VertexModel) throws -> GoogleRESTCall {
         try GoogleRESTCall(
             method: .post, url: url("\(parent)/models:upload"), json: VertexUploadModelRequest(model: model, modelId: id))
