@@ -168,7 +168,7 @@ let package = Package(
         .target(
             name: "GoogleTestSupport",
             dependencies: [
-                "HTTP",
+                "Google", "HTTP", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

@@ -10,6 +10,8 @@ public struct GoogleModelAccess: Sendable {
     public static let projectVariable = "GOOGLE_CLOUD_PROJECT"
 
     public let provisioner: ModelProvisioner
+    /// Puts a local SavedModel into Cloud Storage with the same credential.
+    public let uploader: SavedModelUploader
     public let credential: any GoogleCredential
     public let redactor: HTTPRedactor
 
@@ -56,6 +58,7 @@ public struct GoogleModelAccess: Sendable {
             deployment: deployment,
             client: GoogleRESTClient(http: http, authorizer: GoogleAuthorizer(credential: credential, http: http)),
             apiRoot: root, waiter: waiter, progress: { [redactor] line in progress(redactor.redact(line)) })
+        uploader = SavedModelUploader(client: provisioner.client, storage: StorageAPI(root: root))
         self.credential = credential
         self.redactor = redactor
     }

@@ -5,13 +5,16 @@ import HTTP
 public struct GoogleRESTCall: Sendable, Equatable {
     public var method: HTTPMethod
     public var url: String
-    /// The JSON body, keys sorted; nil for GET and DELETE.
+    /// The JSON body, keys sorted; nil for GET and DELETE. Uploads carry file bytes, typed by `headers`.
     public var body: Data?
+    /// Headers beyond authorization; a `Content-Type` here replaces the JSON one.
+    public var headers: [HTTPHeader]
 
-    public init(method: HTTPMethod, url: String, body: Data? = nil) {
+    public init(method: HTTPMethod, url: String, body: Data? = nil, headers: [HTTPHeader] = []) {
         self.method = method
         self.url = url
         self.body = body
+        self.headers = headers
     }
 
     public init(method: HTTPMethod, url: String, json: some Encodable) throws {
@@ -39,13 +42,17 @@ public final class GoogleRESTClient: Sendable {
         self.authorizer = authorizer
     }
 
-    /// Sends the call (retrying 429 and 5xx as the HTTP client's policy says) and returns any response.
-    public func send(_ call: GoogleRESTCall) async throws -> HTTPResponse {
+    /// Sends the call (retrying 429 and 5xx as `retry`, by default the HTTP client's policy, says) and returns
+    /// any response.
+    public func send(_ call: GoogleRESTCall, retry: RetryPolicy? = nil) async throws -> HTTPResponse {
         let token = try await authorizer.token()
         var headers = [HTTPHeader("Authorization", "Bearer \(token.value)"), HTTPHeader("Accept", "application/json")]
-        if call.body != nil { headers.append(HTTPHeader("Content-Type", "application/json")) }
+        if call.body != nil, call.headers.value(named: "Content-Type") == nil {
+            headers.append(HTTPHeader("Content-Type", "application/json"))
+        }
+        headers += call.headers
         do {
-            return try await http.send(HTTPRequest(call.method, call.url, headers: headers, body: call.body))
+            return try await http.send(HTTPRequest(call.method, call.url, headers: headers, body: call.body), retry: retry)
         } catch let error as HTTPClientError {
             throw GoogleError(.unreachable, "cannot reach the API: \(error)")
         }

@@ -55,6 +55,7 @@ public struct ModelDeployment: Sendable, Equatable {
             project, "^[a-z][a-z0-9-]{4,28}[a-z0-9]$",
             "project '\(project)' is not a Google Cloud project id (6-30 lowercase letters, digits and hyphens)")
         try check(region, "^[a-z]+-[a-z]+[0-9]+$", "region '\(region)' is not a Google Cloud region such as us-central1")
+        if let problem = GoogleCloudRegions.problem(with: region) { throw GoogleError(.invalidInput, problem) }
         try check(
             savedModelURI, "^gs://[a-z0-9][a-z0-9._-]{1,61}[a-z0-9](/.*)?$",
             "saved model URI '\(savedModelURI)' is not a Cloud Storage location: expected gs://bucket/path/to/saved_model/")

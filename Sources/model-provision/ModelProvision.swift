@@ -18,6 +18,11 @@ struct ModelProvision: AsyncParsableCommand {
             with all traffic. ML Engine (--api ml-engine): create the model, the version, make it the default. \
             Google shut ML Engine down on 2025-01-31; it stays for legacy and private endpoints.
 
+            With --saved-model DIR, plan and apply first put the local SavedModel into --saved-model-uri through \
+            the Cloud Storage JSON API (upload does only that): small files in one request, large ones resumable \
+            in 8 MiB chunks that pick up where the server says after a failure; files already there with the \
+            same size and CRC32C are skipped.
+
             Credentials, in Google's order: --access-token or $GOOGLE_OAUTH_ACCESS_TOKEN; --credentials or \
             $GOOGLE_APPLICATION_CREDENTIALS (a service-account key file); gcloud application-default \
             credentials ($CLOUDSDK_CONFIG or ~/.config/gcloud); the metadata server ($GCE_METADATA_HOST).
@@ -26,11 +31,13 @@ struct ModelProvision: AsyncParsableCommand {
 
             Examples:
               model-provision plan --project my-project --saved-model-uri gs://my-bucket/models/classifier/
+              model-provision upload --saved-model ./export/classifier
+              model-provision apply --saved-model ./export/classifier
               model-provision apply --output json
               model-provision predict --image datasets/cat.jpg
               model-provision destroy --yes
             """,
-        subcommands: [Plan.self, Apply.self, Status.self, Destroy.self, Predict.self])
+        subcommands: [Plan.self, Upload.self, Apply.self, Status.self, Destroy.self, Predict.self])
 }
 
 /// The option groups every subcommand takes.
@@ -54,10 +61,40 @@ extension ModelProvision {
 
         func run() async throws {
             let context = try options.context()
+            let upload = try await context.uploadPlan()
             let plan = try await context.provisioner.applyPlan()
             switch context.output {
-            case .text: context.write(plan.rendered(heading: context.heading, redactor: context.redactor))
-            case .json: try context.writeJSON(plan.jsonObject(redactor: context.redactor))
+            case .text:
+                context.write((upload?.rendered ?? []) + plan.rendered(heading: context.heading, redactor: context.redactor))
+            case .json:
+                var object = plan.jsonObject(redactor: context.redactor)
+                if let upload { object["upload"] = upload.jsonObject }
+                try context.writeJSON(object)
+            }
+        }
+    }
+
+    struct Upload: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put the SavedModel folder (--saved-model) into --saved-model-uri; unchanged files are skipped.")
+
+        @OptionGroup var options: CommonOptions
+
+        func validate() throws {
+            guard options.model.savedModel != nil else {
+                throw ValidationError("Please name the SavedModel folder to upload with --saved-model DIR.")
+            }
+        }
+
+        func run() async throws {
+            let context = try options.context()
+            guard let plan = try await context.uploadPlan() else { return }
+            try await context.upload(plan)
+            let summary = "Uploaded \(plan.uploads.count) file(s), \(SavedModelUploadPlan.bytes(plan.uploadBytes)); "
+                + "\(plan.entries.count - plan.uploads.count) unchanged, at \(plan.destination)."
+            switch context.output {
+            case .text: context.write([summary])
+            case .json: try context.writeJSON(plan.jsonObject)
             }
         }
     }
@@ -73,6 +110,7 @@ extension ModelProvision {
 
         func run() async throws {
             let context = try options.context()
+            if let upload = try await context.uploadPlan() { try await context.upload(upload) }
             let plan = try await context.provisioner.applyPlan()
             for note in plan.notes { FileHandle.standardError.write(Data("warning: \(note)\n".utf8)) }
             let pending = try await context.provisioner.run(plan, async: returnEarly)

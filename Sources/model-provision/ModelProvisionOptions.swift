@@ -34,6 +34,11 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The TensorFlow SavedModel directory, gs://bucket/path/.", valueName: "gs-uri"))
     var savedModelURI: String?
 
+    @Option(help: ArgumentHelp(
+        "A SavedModel folder on disk (saved_model.pb, variables/, assets/): plan shows, and apply and upload send, "
+            + "the files missing or changed at --saved-model-uri.", valueName: "dir"))
+    var savedModel: String?
+
     @Option(help: ArgumentHelp("ML Engine runtime version, e.g. 2.11.", valueName: "version"))
     var runtimeVersion: String?
 
@@ -110,11 +115,32 @@ struct GoogleConnectionOptions: ParsableArguments {
     @Option(help: "text, or json for scripts.")
     var output: OutputFormat = .text
 
+    @Option(help: ArgumentHelp(
+        "Bytes per resumable upload request, a multiple of 256 KiB, e.g. 8MiB or 512KiB; smaller files go up in "
+            + "one request.", valueName: "size"))
+    var uploadChunkSize = "8MiB"
+
+    /// `8MiB`, `512KiB` or plain bytes, a positive multiple of 256 KiB.
+    func chunkSize() throws -> Int {
+        let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("", 1)]
+        let (suffix, unit) = units.first { uploadChunkSize.hasSuffix($0.0) }!
+        guard let count = Int(uploadChunkSize.dropLast(suffix.count)), count > 0,
+            count <= Int.max / unit, (count * unit) % SavedModelUploader.chunkQuantum == 0
+        else {
+            throw ValidationError(
+                "--upload-chunk-size \(uploadChunkSize): use a positive multiple of 256KiB, such as 8MiB or 512KiB.")
+        }
+        return count * unit
+    }
+
 }
 
 /// Everything a subcommand needs, built from its options.
 struct ProvisionContext {
     let provisioner: ModelProvisioner
+    let uploader: SavedModelUploader
+    /// The local SavedModel, checked, when --saved-model names one.
+    let savedModel: SavedModelFolder?
     let output: OutputFormat
     let redactor: HTTPRedactor
     let credential: any GoogleCredential
@@ -135,14 +161,48 @@ struct ProvisionContext {
                     timeout: try parseDuration(connection.timeout, flag: "--timeout")),
                 environment: environment, logger: logger,
                 progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+            savedModel = try model.savedModel.map(SavedModelFolder.init(path:))
         } catch let error as GoogleError where error.kind == .invalidInput {
             throw ValidationError(error.message)
         }
         let redactor = access.redactor
         provisioner = access.provisioner
+        var uploader = access.uploader
+        uploader.chunkSize = try connection.chunkSize()
+        uploader.multipartLimit = min(uploader.multipartLimit, Int64(uploader.chunkSize))
+        self.uploader = uploader
         output = connection.output
         self.redactor = redactor
         credential = access.credential
+    }
+
+    /// Where --saved-model goes: the deployment's `gs://` URI, already checked.
+    var destination: StorageLocation? {
+        StorageLocation(provisioner.deployment.savedModelURI)
+    }
+
+    /// The upload plan for --saved-model, or nil without it.
+    func uploadPlan() async throws -> SavedModelUploadPlan? {
+        guard let savedModel, let destination else { return nil }
+        return try await uploader.plan(folder: savedModel, destination: destination, api: provisioner.deployment.api)
+    }
+
+    /// Uploads what the plan marks, with progress on standard error: a line redrawn in place on a terminal, a line
+    /// per file otherwise.
+    func upload(_ plan: SavedModelUploadPlan) async throws {
+        for note in plan.notes { FileHandle.standardError.write(Data("warning: \(note)\n".utf8)) }
+        guard !plan.uploads.isEmpty else { return }
+        let terminal = isatty(FileHandle.standardError.fileDescriptor) == 1
+        try await uploader.upload(plan) { progress in
+            let percent = progress.totalBytes == 0 ? 100 : Int(progress.doneBytes * 100 / progress.totalBytes)
+            let line = "uploading \(progress.file) (\(SavedModelUploadPlan.bytes(progress.fileBytes)) of "
+                + "\(SavedModelUploadPlan.bytes(progress.fileSize))), \(percent)% of \(SavedModelUploadPlan.bytes(progress.totalBytes))"
+            if terminal {
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(line)\(progress.fileFinished ? "\n" : "")".utf8))
+            } else if progress.fileFinished {
+                FileHandle.standardError.write(Data("uploaded \(progress.file) (\(SavedModelUploadPlan.bytes(progress.fileSize))), \(percent)%\n".utf8))
+            }
+        }
     }
 
     var heading: String {

@@ -38,6 +38,7 @@ public final class GoogleContractServer: Sendable {
         var failingMethods: Set<String> = []
         var deniedPermission = false
         var counter = 0
+        var storage = StorageState()
 
         mutating func nextID() -> Int {
             counter += 1
@@ -52,8 +53,9 @@ public final class GoogleContractServer: Sendable {
     public let refreshToken = "1//contract-refresh-token-secret"
     public let operationPolls: Int
     private let privateKey: _RSA.Signing.PrivateKey
-    private let store = Mutex(Store())
+    let store = Mutex(Store())
     private let contracts: [GoogleDiscoveryContract]
+    let storageContract: GoogleDiscoveryContract
     private let http: Mutex<EmbeddedHTTPServer?> = Mutex(nil)
 
     public static func start(operationPolls: Int = 2) async throws -> GoogleContractServer {
@@ -68,6 +70,7 @@ public final class GoogleContractServer: Sendable {
         privateKey = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         // Vertex first: ML Engine's predict path (`projects/**:predict`) would also match Vertex's.
         contracts = [try .load("aiplatform.v1.trimmed.json"), try .load("ml.v1.json")]
+        storageContract = try .load("storage.v1.json")
     }
 
     public var baseURL: String { http.withLock { $0?.baseURL ?? "" } }
@@ -136,8 +139,38 @@ public final class GoogleContractServer: Sendable {
                 return .text("Missing Metadata-Flavor:Google header.", status: 403)
             }
             return tokenResponse()
+        case let path where path.hasPrefix("/storage/v1/") || path.hasPrefix("/upload/storage/v1/"):
+            return storage(request)
         default:
             return api(request)
+        }
+    }
+
+    /// Whether the request carries a token this server issued.
+    func isAuthorized(_ request: ServerRequest, _ store: Store) -> Bool {
+        let authorization = request.headers.value(named: "Authorization") ?? ""
+        return authorization.hasPrefix("Bearer ") && store.issuedTokens.contains(String(authorization.dropFirst(7)))
+    }
+
+    /// Runs `body` with the store locked, after the checks every API call gets: recorded, authorized, permitted.
+    func withCheckedStore(
+        _ request: ServerRequest, path: String? = nil, methodID: String, problems: [String],
+        _ body: (inout Store) -> ServerResponse
+    ) -> ServerResponse {
+        store.withLock { store -> ServerResponse in
+            store.requests.append(RecordedRequest(methodID: methodID, httpMethod: request.method, path: path ?? request.path))
+            guard problems.isEmpty else {
+                store.violations += problems
+                return Self.googleError(400, "INVALID_ARGUMENT", "contract violation: \(problems.joined(separator: "; "))")
+            }
+            guard isAuthorized(request, store) else {
+                return Self.googleError(
+                    401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.")
+            }
+            if store.deniedPermission {
+                return Self.googleError(403, "PERMISSION_DENIED", "Permission denied for \(methodID) on project \(projectID).")
+            }
+            return body(&store)
         }
     }
 
@@ -230,21 +263,7 @@ public final class GoogleContractServer: Sendable {
         }
         let problems = contracts.first { $0.methods.contains { $0.id == match.method.id } }!
             .violations(of: match, query: request.query, body: request.body)
-        let authorization = request.headers.value(named: "Authorization") ?? ""
-        return store.withLock { store -> ServerResponse in
-            store.requests.append(RecordedRequest(methodID: match.method.id, httpMethod: request.method, path: path))
-            guard problems.isEmpty else {
-                store.violations += problems
-                return Self.googleError(400, "INVALID_ARGUMENT", "contract violation: \(problems.joined(separator: "; "))")
-            }
-            guard authorization.hasPrefix("Bearer "), store.issuedTokens.contains(String(authorization.dropFirst(7))) else {
-                return Self.googleError(
-                    401, "UNAUTHENTICATED",
-                    "Request had invalid authentication credentials. Expected OAuth 2 access token.")
-            }
-            if store.deniedPermission {
-                return Self.googleError(403, "PERMISSION_DENIED", "Permission denied for \(match.method.id) on project \(projectID).")
-            }
+        return withCheckedStore(request, path: path, methodID: match.method.id, problems: problems) { store in
             if !store.injectedStatuses.isEmpty {
                 let status = store.injectedStatuses.removeFirst()
                 var response = Self.googleError(status, status == 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE", "injected")

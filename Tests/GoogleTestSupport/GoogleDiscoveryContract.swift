@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A Google discovery document loaded at test time, used to check requests against the published contract:
 /// the method and path (from each method's `path` template and its parameters' patterns), the query parameters,
@@ -26,11 +27,7 @@ public struct GoogleDiscoveryContract: @unchecked Sendable {
 
     /// Loads `file` from the shared contracts folder, found from this source file's location.
     public static func load(_ file: String, sourceFile: String = #filePath) throws -> GoogleDiscoveryContract {
-        var root = URL(fileURLWithPath: sourceFile)
-        while root.path != "/" && !FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) {
-            root = root.deletingLastPathComponent()
-        }
-        let url = root.appendingPathComponent("../shared/contracts/\(file)").standardized
+        let url = SharedContracts.url(file, from: sourceFile)
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
         return try GoogleDiscoveryContract(document: document)
     }

@@ -1,0 +1,22 @@
+/// Google Cloud's regions, to tell a misspelt region from a real one before anything is created there. Vertex AI
+/// serves models in most of them; Confluent Cloud runs GCP clusters in many.
+public enum GoogleCloudRegions {
+    public static let all: Set<String> = [
+        "africa-south1", "asia-east1", "asia-east2", "asia-northeast1", "asia-northeast2", "asia-northeast3",
+        "asia-south1", "asia-south2", "asia-southeast1", "asia-southeast2", "australia-southeast1",
+        "australia-southeast2", "europe-central2", "europe-north1", "europe-north2", "europe-southwest1",
+        "europe-west1", "europe-west2", "europe-west3", "europe-west4", "europe-west6", "europe-west8", "europe-west9",
+        "europe-west10", "europe-west12", "me-central1", "me-central2", "me-west1", "northamerica-northeast1",
+        "northamerica-northeast2", "northamerica-south1", "southamerica-east1", "southamerica-west1", "us-central1",
+        "us-east1", "us-east4", "us-east5", "us-south1", "us-west1", "us-west2", "us-west3", "us-west4",
+    ]
+
+    /// Nil for a known region; otherwise a sentence naming the closest known ones.
+    public static func problem(with region: String) -> String? {
+        guard !all.contains(region) else { return nil }
+        let family = region.split(separator: "-").first.map(String.init) ?? region
+        let near = all.filter { $0.hasPrefix(family + "-") }.sorted()
+        return "region '\(region)' is not a Google Cloud region"
+            + (near.isEmpty ? " such as us-central1 or europe-west4" : "; \(family) has \(near.joined(separator: ", "))")
+    }
+}
