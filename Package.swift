@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "local-kafka", targets: ["local-kafka"]),
         .executable(name: "image-loadgen", targets: ["image-loadgen"]),
         .executable(name: "topic-provision", targets: ["topic-provision"]),
+        .executable(name: "cluster-provision", targets: ["cluster-provision"]),
         .executable(name: "manifest-gen", targets: ["manifest-gen"]),
         .executable(name: "model-provision", targets: ["model-provision"]),
         .executable(name: "inference-app", targets: ["inference-app"]),
@@ -116,6 +117,14 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "topic-provision",
+            dependencies: [
+                "CommandSupport", "Confluent", "HTTP", "PipelineConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "cluster-provision",
             dependencies: [
                 "CommandSupport", "Confluent", "HTTP", "PipelineConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -36,6 +36,8 @@ public struct KafkaRestClient: Sendable {
         self.http = http
     }
 
+    var clusterURL: String { "\(endpoint)/kafka/v3/clusters/\(clusterID)" }
+
     private var topicsURL: String { "\(endpoint)/kafka/v3/clusters/\(clusterID)/topics" }
 
     private func topicURL(_ name: String) -> String { "\(topicsURL)/\(name)" }
@@ -112,13 +114,13 @@ public struct KafkaRestClient: Sendable {
 
     // MARK: Transport
 
-    private func send(_ request: HTTPRequest, _ operation: String, allowing allowed: Set<Int> = []) async throws
+    func send(_ request: HTTPRequest, _ operation: String, allowing allowed: Set<Int> = []) async throws
         -> HTTPResponse
     {
         try await http.send(request, signedWith: credentials, operation: operation, allowing: allowed)
     }
 
-    private func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPResponse, _ operation: String) throws
+    func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPResponse, _ operation: String) throws
         -> Value
     {
         do {

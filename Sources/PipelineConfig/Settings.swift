@@ -82,6 +82,8 @@ public struct KafkaSettings: Sendable, Equatable {
     public var clusterID: String?
     /// Confluent Cloud environment id (`env-…`), to look the REST endpoint up. `CONFLUENT_ENVIRONMENT_ID` overrides it.
     public var environment: String?
+    /// The Confluent Cloud cluster `cluster-provision` manages (`kafka.cluster:`).
+    public var cluster = ConfluentClusterSettings()
     /// librdkafka properties for every client, without credentials.
     public var properties: [String: String] = [:]
     /// Default: `images` (6 partitions), `predictions` (6) and `images-dlq` (1).
@@ -94,7 +96,10 @@ public struct KafkaSettings: Sendable, Equatable {
     public init() {}
 
     init(_ reader: ConfigReader) throws(ConfigurationError) {
-        try reader.rejectUnknownKeys(["bootstrap_servers", "rest_endpoint", "cluster_id", "environment", "properties", "topics"])
+        try reader.rejectUnknownKeys([
+            "bootstrap_servers", "rest_endpoint", "cluster_id", "environment", "properties", "topics", "cluster",
+        ])
+        cluster = try ConfluentClusterSettings(try reader.child("cluster"))
         bootstrapServers = try reader.string("bootstrap_servers")
         restEndpoint = try reader.string("rest_endpoint")
         clusterID = try reader.string("cluster_id")

@@ -38,16 +38,24 @@ final class ConfluentCloudDouble: Sendable {
         var loseNextCreateResponse = false
         var requests: [String] = []
         var violations: [String] = []
+        var access = AccessState()
     }
 
     private let kafkaContract: OpenAPIContract
     private let cloudContract: OpenAPIContract
-    private let state = Mutex(State())
-    private let baseURLBox = Mutex("")
+    private let serviceAccountContract: OpenAPIContract
+    private let apiKeyContract: OpenAPIContract
+    private let aclContract: OpenAPIContract
+    let state = Mutex(State())
+    let baseURLBox = Mutex("")
 
     init() throws {
         kafkaContract = try OpenAPIContract.shared("confluent-cloud-kafkarest-v3.topics.yaml")
         cloudContract = try OpenAPIContract.shared("confluent-cloud-cmk-v2.openapi.yaml")
+        serviceAccountContract = try OpenAPIContract.shared("confluent-cloud-iam-v2-service-accounts.openapi.yaml")
+        apiKeyContract = try OpenAPIContract.shared("confluent-cloud-iam-v2-apikeys.openapi.yaml")
+        aclContract = try OpenAPIContract.shared("confluent-cloud-kafkarest-v3.acls.yaml")
+        seedCluster()
     }
 
     /// Starts serving; the caller stops the returned server.
@@ -88,8 +96,13 @@ final class ConfluentCloudDouble: Sendable {
     // MARK: Serving
 
     private func handle(_ request: ServerRequest) -> ServerResponse {
-        let isCloud = request.path.hasPrefix("/cmk/")
-        let contract = isCloud ? cloudContract : kafkaContract
+        let isCloud = request.path.hasPrefix("/cmk/") || request.path.hasPrefix("/iam/")
+        let contract =
+            if request.path.hasPrefix("/cmk/") { cloudContract }
+            else if request.path.hasPrefix("/iam/v2/service-accounts") { serviceAccountContract }
+            else if request.path.hasPrefix("/iam/v2/api-keys") { apiKeyContract }
+            else if request.path.hasSuffix("/acls") || request.path.hasSuffix("/acls:batch") { aclContract }
+            else { kafkaContract }
         state.withLock { $0.requests.append("\(request.method) \(request.path)" + (request.rawQuery.isEmpty ? "" : "?\(request.rawQuery)")) }
         guard let operation = contract.operation(method: request.method, path: request.path) else {
             record(["\(request.method) \(request.path): no such operation in \(contract.name)"])
@@ -108,16 +121,23 @@ final class ConfluentCloudDouble: Sendable {
     private func answer(_ request: ServerRequest, _ operation: OpenAPIContract.Operation, isCloud: Bool) -> ServerResponse {
         let credentials = kafkaContract.basicCredentials(request)
         if isCloud {
-            guard credentials?.key == Self.cloudKey, credentials?.secret == Self.cloudSecret else {
+            guard let credentials, state.withLock({ $0.access.isCloudKey(credentials) }) else {
                 return cloudError(401, "user_unauthenticated", "Valid authentication credentials must be provided")
             }
-            return cluster(request, operation)
+            return cloudAnswer(request, operation)
         }
-        guard credentials?.key == Self.kafkaKey, credentials?.secret == Self.kafkaSecret else {
+        let clusterID = operation.pathParameters["cluster_id"] ?? ""
+        guard let credentials, let owner = state.withLock({ $0.access.authenticate(credentials, cluster: clusterID) }) else {
             return kafkaError(401, 40101, "Authentication failed")
         }
         if let injected = state.withLock({ $0.injected.isEmpty ? nil : $0.injected.removeFirst() }) {
             return injected
+        }
+        if operation.template.hasSuffix("/acls") {
+            return aclAnswer(request, operation, owner: owner)
+        }
+        if operation.id == "listKafkaTopics", clusterID != Self.clusterID {
+            return .jsonObject(["kind": "KafkaTopicList", "metadata": ["self": "\(request.path)", "next": NSNull()], "data": []])
         }
         guard operation.pathParameters["cluster_id"] == Self.clusterID else {
             return kafkaError(404, 404, "Cluster \(operation.pathParameters["cluster_id"] ?? "") cannot be found.")
@@ -161,6 +181,11 @@ final class ConfluentCloudDouble: Sendable {
                 }
                 if body?["validate_only"] != .bool(true) { state.topics[name] = topic }
                 return ServerResponse(status: 204)
+            case "listKafkaTopics":
+                return .jsonObject([
+                    "kind": "KafkaTopicList", "metadata": ["self": topicsURL, "next": NSNull()],
+                    "data": state.topics.sorted { $0.key < $1.key }.map { topicJSON($0.key, $0.value) },
+                ])
             case "deleteKafkaTopic":
                 guard state.topics.removeValue(forKey: name) != nil else { return unknownTopic() }
                 return ServerResponse(status: 204)
@@ -203,26 +228,6 @@ final class ConfluentCloudDouble: Sendable {
         return state.topics[name]
     }
 
-    private func cluster(_ request: ServerRequest, _ operation: OpenAPIContract.Operation) -> ServerResponse {
-        guard operation.id == "getCmkV2Cluster", operation.pathParameters["id"] == Self.clusterID,
-            request.query["environment"] == Self.environment
-        else { return cloudError(404, "resource_not_found", "The cluster was not found in this environment.") }
-        let base = baseURLBox.withLock { $0 }
-        return .jsonObject([
-            "api_version": "cmk/v2", "kind": "Cluster", "id": Self.clusterID,
-            "metadata": ["self": "\(base)/cmk/v2/clusters/\(Self.clusterID)"],
-            "spec": [
-                "display_name": "pipeline", "availability": "SINGLE_ZONE", "cloud": "GCP", "region": "us-central1",
-                "config": ["kind": "Basic"], "http_endpoint": base,
-                "environment": [
-                    "id": Self.environment, "related": "https://api.confluent.cloud/v2/environments/\(Self.environment)",
-                    "resource_name": "crn://confluent.cloud/environment=\(Self.environment)",
-                ],
-            ],
-            "status": ["phase": "PROVISIONED"],
-        ])
-    }
-
     // MARK: Shapes
 
     private var topicsURL: String { baseURLBox.withLock { "\($0)/kafka/v3/clusters/\(Self.clusterID)/topics" } }
@@ -258,11 +263,11 @@ final class ConfluentCloudDouble: Sendable {
         kafkaError(404, 40403, "This server does not host this topic-partition.")
     }
 
-    private func kafkaError(_ status: Int, _ code: Int, _ message: String) -> ServerResponse {
+    func kafkaError(_ status: Int, _ code: Int, _ message: String) -> ServerResponse {
         .jsonObject(["error_code": code, "message": message], status: status)
     }
 
-    private func cloudError(_ status: Int, _ code: String, _ detail: String) -> ServerResponse {
+    func cloudError(_ status: Int, _ code: String, _ detail: String) -> ServerResponse {
         .jsonObject(["errors": [["id": UUID().uuidString, "status": String(status), "code": code, "detail": detail]]], status: status)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import TestSupport
 import Yams
 
 /// A JSON value with integers kept apart from other numbers, so a schema's `integer` can be checked exactly.
@@ -66,9 +67,7 @@ final class OpenAPIContract: @unchecked Sendable {
 
     /// `../shared/contracts/NAME`, beside the repository.
     static func shared(_ name: String, filePath: String = #filePath) throws -> OpenAPIContract {
-        let repository = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let url = repository.appendingPathComponent("../shared/contracts/\(name)").standardized
+        let url = SharedContracts.url(name, from: filePath)
         return try OpenAPIContract(name: name, yaml: String(contentsOf: url, encoding: .utf8))
     }
 
@@ -145,7 +144,7 @@ final class OpenAPIContract: @unchecked Sendable {
                 problems.append("Content-Type is '\(contentType)', not application/json")
             }
             if let body = JSONValue.parse(request.body) {
-                problems += validate(body, against: schema, at: "body")
+                problems += validate(body, against: schema, at: "body", inRequest: true)
             } else {
                 problems.append("the body is not JSON")
             }
@@ -206,13 +205,14 @@ final class OpenAPIContract: @unchecked Sendable {
         return object
     }
 
-    func validate(_ value: JSONValue, against rawSchema: [String: Any], at path: String) -> [String] {
+    /// In a request, OpenAPI's `readOnly` fields are neither required nor allowed.
+    func validate(_ value: JSONValue, against rawSchema: [String: Any], at path: String, inRequest: Bool = false) -> [String] {
         guard var schema = resolve(rawSchema) else { return ["\(path): unresolvable schema"] }
         if schema["allOf"] != nil {
             schema = flattened(schema)
         }
         if let alternatives = schema["oneOf"] as? [Any] {
-            let fits = alternatives.contains { validate(value, against: resolve($0) ?? [:], at: path).isEmpty }
+            let fits = alternatives.contains { validate(value, against: resolve($0) ?? [:], at: path, inRequest: inRequest).isEmpty }
             return fits ? [] : ["\(path): matches none of the oneOf alternatives"]
         }
         if value == .null {
@@ -226,13 +226,17 @@ final class OpenAPIContract: @unchecked Sendable {
             var problems: [String] = []
             let properties = schema["properties"] as? [String: Any] ?? [:]
             for key in schema["required"] as? [String] ?? [] where object[key] == nil {
+                if inRequest, isReadOnly(properties[key]) { continue }
                 problems.append("\(path): required field '\(key)' is missing")
             }
             for (key, member) in object.sorted(by: { $0.key < $1.key }) {
                 if let propertySchema = properties[key] as? [String: Any] {
-                    problems += validate(member, against: propertySchema, at: "\(path).\(key)")
+                    if inRequest, isReadOnly(propertySchema) {
+                        problems.append("\(path): read-only field '\(key)' sent")
+                    }
+                    problems += validate(member, against: propertySchema, at: "\(path).\(key)", inRequest: inRequest)
                 } else if let additional = schema["additionalProperties"] as? [String: Any] {
-                    problems += validate(member, against: additional, at: "\(path).\(key)")
+                    problems += validate(member, against: additional, at: "\(path).\(key)", inRequest: inRequest)
                 } else if properties[key] == nil {
                     problems.append("\(path): field '\(key)' is not in the schema")
                 }
@@ -240,7 +244,7 @@ final class OpenAPIContract: @unchecked Sendable {
             return problems
         case ("array", .array(let items)):
             let itemSchema = schema["items"] as? [String: Any] ?? [:]
-            return items.enumerated().flatMap { validate($1, against: itemSchema, at: "\(path)[\($0)]") }
+            return items.enumerated().flatMap { validate($1, against: itemSchema, at: "\(path)[\($0)]", inRequest: inRequest) }
         case ("string", .string(let text)):
             let allowed = (schema["enum"] as? [String]) ?? (schema["x-extensible-enum"] as? [String])
             if let allowed, !allowed.contains(text) {
@@ -252,6 +256,12 @@ final class OpenAPIContract: @unchecked Sendable {
         default:
             return ["\(path): expected \(type ?? "?"), got \(value)"]
         }
+    }
+
+    private func isReadOnly(_ schema: Any?) -> Bool {
+        guard let resolved = schema.flatMap({ resolve($0) }) else { return false }
+        if resolved["readOnly"] as? Bool == true { return true }
+        return (resolved["allOf"] as? [Any] ?? []).contains { (resolve($0)?["readOnly"] as? Bool) == true }
     }
 
     /// A nested `allOf` as one object schema.
