@@ -26,7 +26,7 @@ struct ConfluentConnectionOptions: ParsableArguments {
     var environment: String?
 
     @Option(help: ArgumentHelp("The Confluent Cloud API root for the cmk/v2 lookup.", valueName: "url"))
-    var cloudAPIRoot = CMKClient.defaultAPIRoot
+    var cloudAPIRoot = ConfluentCloudClient.defaultAPIRoot
 
     static let endpointVariable = "KAFKA_REST_ENDPOINT"
     static let clusterVariable = "KAFKA_ID"
@@ -84,7 +84,7 @@ struct ConfluentConnectionOptions: ParsableArguments {
                 source: "--environment, \(Self.environmentVariable) or kafka.environment")
             try Self.checkURL(cloudAPIRoot, flag: "--cloud-api-root")
             logger.info("looking up the REST endpoint of \(clusterID) in \(environment)")
-            endpoint = try await CMKClient(apiRoot: cloudAPIRoot, credentials: cloudCredentials, http: http)
+            endpoint = try await ConfluentCloudClient(apiRoot: cloudAPIRoot, credentials: cloudCredentials, http: http)
                 .restEndpoint(clusterID: clusterID, environment: environment)
             try Self.checkURL(endpoint, flag: "the looked-up REST endpoint")
         }

@@ -17,6 +17,13 @@ public struct ConfluentCluster: Codable, Sendable, Equatable {
         public var environment: ConfluentReference
         public var kafka_bootstrap_endpoint: String?
         public var http_endpoint: String?
+        /// The newer map of endpoints by access point, where `http_endpoint` may be missing.
+        public var endpoints: [String: Endpoint]?
+    }
+
+    public struct Endpoint: Codable, Sendable, Equatable {
+        public var http_endpoint: String?
+        public var connection_type: String?
     }
 
     public struct Status: Codable, Sendable, Equatable {
