@@ -117,7 +117,7 @@ struct CommonOptions: ParsableArguments {
             return ClusterProvisioner(
                 settings: provisionSettings,
                 cloud: ConfluentCloudClient(apiRoot: cloudAPIRoot, credentials: cloudCredentials, http: http), http: http,
-                progress: { [redactor] line in FileHandle.standardError.write(Data((redactor.redact(line) + "\n").utf8)) })
+                httpLogger: httpLogger, progress: { [redactor] line in FileHandle.standardError.write(Data((redactor.redact(line) + "\n").utf8)) })
         } catch let error as ConfluentInputError {
             Self.fail(error.description)
         } catch let error as ConfigurationError {
@@ -202,8 +202,7 @@ extension ClusterProvision {
                 try options.emit(
                     plan, heading: options.heading(provisioner),
                     footer: plan.changes.isEmpty
-                        ? ["Nothing to do: everything exists."]
-                        : ["Applied \(plan.changes.count) change(s). Credentials for the programs: \(files.joined(separator: ", "))."])
+                        ? [] : ["Applied. Credentials for the programs: \(files.joined(separator: ", "))."])
             }
         }
     }

@@ -200,7 +200,9 @@ struct ProvisionContext {
             if terminal {
                 FileHandle.standardError.write(Data("\r\u{1B}[K\(line)\(progress.fileFinished ? "\n" : "")".utf8))
             } else if progress.fileFinished {
-                FileHandle.standardError.write(Data("uploaded \(progress.file) (\(SavedModelUploadPlan.bytes(progress.fileSize))), \(percent)%\n".utf8))
+                let done = "\(SavedModelUploadPlan.bytes(progress.doneBytes)) of \(SavedModelUploadPlan.bytes(progress.totalBytes))"
+                FileHandle.standardError.write(
+                    Data("uploaded \(progress.file) (\(SavedModelUploadPlan.bytes(progress.fileSize))); \(done) done\n".utf8))
             }
         }
     }

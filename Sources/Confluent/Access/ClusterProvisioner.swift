@@ -84,15 +84,18 @@ public struct ClusterProvisioner: Sendable {
     public let settings: ClusterProvisionSettings
     public let cloud: ConfluentCloudClient
     let http: HTTPClient
+    /// For the Kafka REST clients made for each key, at the level of `http`'s.
+    let httpLogger: Logger
     let progress: @Sendable (String) -> Void
 
     public init(
         settings: ClusterProvisionSettings, cloud: ConfluentCloudClient, http: HTTPClient,
-        progress: @escaping @Sendable (String) -> Void = { _ in }
+        httpLogger: Logger = Logger(label: "http"), progress: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.settings = settings
         self.cloud = cloud
         self.http = http
+        self.httpLogger = httpLogger
         self.progress = progress
     }
 
@@ -181,8 +184,8 @@ public struct ClusterProvisioner: Sendable {
                 plan.add(.create, "API key \(Self.adminName)", "owned by \(owner) (the Cloud API key's owner), to manage ACLs; secret to \(file.path)")
                 if apply, let clusterID {
                     let created = try await createKey(
-                        name: "\(name)-\(Self.adminName)", owner: owner, clusterID: clusterID, file: file,
-                        bootstrap: ready?.bootstrapServers, what: "ACL management by cluster-provision")
+                        name: "\(name)-\(Self.adminName)", owner: owner, cluster: ready, file: file,
+                        what: "ACL management by cluster-provision")
                     admin = created
                     newKeys.append((Self.adminName, created))
                 }
@@ -209,8 +212,7 @@ public struct ClusterProvisioner: Sendable {
                 plan.add(.create, "API key for \(program.name)", "scoped to \(clusterID); secret to \(file.path) (mode 0600)")
                 if apply {
                     let created = try await createKey(
-                        name: "\(name)-\(program.name)", owner: account, clusterID: clusterID, file: file,
-                        bootstrap: ready?.bootstrapServers, what: program.name)
+                        name: "\(name)-\(program.name)", owner: account, cluster: ready, file: file, what: program.name)
                     newKeys.append((program.name, created))
                 }
             }
@@ -435,9 +437,14 @@ public struct ClusterProvisioner: Sendable {
         }
     }
 
+    /// Creates a key on the provisioned cluster and writes it, with where to find the cluster, to `file`.
     func createKey(
-        name: String, owner: String, clusterID: String, file: SecretsFile, bootstrap: String?, what: String
+        name: String, owner: String, cluster: ConfluentCluster?, file: SecretsFile, what: String
     ) async throws -> ConfluentCredentials {
+        guard let cluster, let clusterID = cluster.id else {
+            throw ConfluentError(
+                operation: "create API key \(name)", status: nil, errorCode: nil, message: "the cluster is not provisioned")
+        }
         let key = try await cloud.createAPIKey(
             name: name, description: "\(what) on \(clusterID); \(Self.marker)", owner: owner, cluster: clusterID,
             environment: settings.environment)
@@ -445,8 +452,12 @@ public struct ClusterProvisioner: Sendable {
             throw ConfluentError(
                 operation: "create API key \(name)", status: nil, errorCode: nil, message: "the answer holds no id or secret")
         }
+        let settings = [
+            (SecretsFile.bootstrapVariable, cluster.bootstrapServers), ("KAFKA_ID", clusterID),
+            ("KAFKA_REST_ENDPOINT", cluster.spec.http_endpoint),
+        ].compactMap { name, value in value.map { (name, $0) } }
         try file.write(
-            key: id, secret: secret, bootstrapServers: bootstrap,
+            key: id, secret: secret, settings: settings,
             comment: "Confluent Cloud API key \(id) (\(what), cluster \(clusterID)), \(Self.marker). "
                 + "kubectl create secret generic NAME --from-env-file=\(file.path)")
         progress("created API key \(id) for \(what); its secret is in \(file.path) (mode 0600) and nowhere else")
@@ -459,7 +470,7 @@ public struct ClusterProvisioner: Sendable {
         configuration.redactor = credentials.redacting(configuration.redactor)
         return KafkaRestClient(
             endpoint: endpoint, clusterID: clusterID, credentials: credentials,
-            http: HTTPClient(configuration: configuration, logger: Logger(label: "http")))
+            http: HTTPClient(configuration: configuration, logger: httpLogger))
     }
 
     /// Turns a 403 on an ACL call into what to do about it.

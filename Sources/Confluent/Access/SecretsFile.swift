@@ -27,13 +27,14 @@ public struct SecretsFile: Sendable {
         return ConfluentCredentials(apiKey: key, apiSecret: secret)
     }
 
-    /// Replaces the file in one step: written to a new 0600 file beside it, then renamed over it.
-    public func write(key: String, secret: String, bootstrapServers: String?, comment: String) throws {
+    /// Replaces the file in one step: written to a new 0600 file beside it, then renamed over it. `settings` are
+    /// the other variables the tools read (`KAFKA_BOOTSTRAP_SERVERS`, `KAFKA_ID`, `KAFKA_REST_ENDPOINT`).
+    public func write(key: String, secret: String, settings: [(String, String)], comment: String) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var text = "# \(comment)\n"
-        if let bootstrapServers { text += "\(Self.bootstrapVariable)=\(bootstrapServers)\n" }
+        for (name, value) in settings { text += "\(name)=\(value)\n" }
         text += "\(Self.keyVariable)=\(key)\n\(Self.secretVariable)=\(secret)\n"
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, 0o600)
