@@ -86,13 +86,15 @@ struct CommonOptions: ParsableArguments {
                 throw ConfluentInputError(
                     "no environment: pass --environment env-…, set \(Self.environmentVariable), or set kafka.environment")
             }
-            let cloudCredentials = try credentials(Self.cloudKeyVariable, Self.cloudSecretVariable, variables)
+            let cloudCredentials = try ConfluentCredentials.fromEnvironment(
+                Self.cloudKeyVariable, Self.cloudSecretVariable, variables, purpose: "a Cloud API key")
             guard let cloudCredentials else {
                 throw ConfluentInputError(
                     "no Cloud API key: set \(Self.cloudKeyVariable) and \(Self.cloudSecretVariable) "
                         + "(`confluent api-key create --resource cloud`)")
             }
-            let admin = try credentials(SecretsFile.keyVariable, SecretsFile.secretVariable, variables)
+            let admin = try ConfluentCredentials.fromEnvironment(
+                SecretsFile.keyVariable, SecretsFile.secretVariable, variables, purpose: "a cluster key that may manage ACLs")
             let provisionSettings = ClusterProvisionSettings(
                 environment: environment, cluster: settings.kafka.cluster,
                 region: settings.kafka.cluster.region ?? settings.google.region, access: PipelineAccess(settings),
@@ -122,19 +124,6 @@ struct CommonOptions: ParsableArguments {
             Self.fail(error.description)
         } catch let error as ConfigurationError {
             Self.fail(error.description)
-        }
-    }
-
-    /// Both variables or neither.
-    private func credentials(_ keyVariable: String, _ secretVariable: String, _ variables: [String: String]) throws
-        -> ConfluentCredentials?
-    {
-        let key = variables[keyVariable] ?? ""
-        let secret = variables[secretVariable] ?? ""
-        switch (key.isEmpty, secret.isEmpty) {
-        case (false, false): return ConfluentCredentials(apiKey: key, apiSecret: secret)
-        case (true, true): return nil
-        default: throw ConfluentInputError("set both \(keyVariable) and \(secretVariable), or neither")
         }
     }
 

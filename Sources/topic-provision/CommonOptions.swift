@@ -76,6 +76,8 @@ struct CommonOptions: ParsableArguments {
             try await body(Session(desired: desired, provisioner: provisioner, output: output))
         } catch let error as InputError {
             Self.fail(error.description, exitCode: ExitCode.validationFailure)
+        } catch let error as ConfluentInputError {
+            Self.fail(error.description, exitCode: ExitCode.validationFailure)
         } catch let error as ValidationError {
             Self.fail(error.message, exitCode: ExitCode.validationFailure)
         } catch let error as ConfigurationError {

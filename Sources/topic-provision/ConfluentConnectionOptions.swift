@@ -47,17 +47,17 @@ struct ConfluentConnectionOptions: ParsableArguments {
         guard let clusterID = value(clusterID, Self.clusterVariable, settings.clusterID) else {
             throw InputError(description: "no cluster id: pass --cluster-id lkc-… or set \(Self.clusterVariable)")
         }
-        try Self.checkID(
+        try ConfluentInputError.checkID(
             clusterID, prefix: "lkc-", what: "cluster id", source: "--cluster-id, \(Self.clusterVariable) or kafka.cluster_id")
-        let kafkaCredentials = try Self.credentials(
-            Self.apiKeyVariable, Self.apiSecretVariable, variables: variables, purpose: "a Kafka cluster API key")
+        let kafkaCredentials = try ConfluentCredentials.fromEnvironment(
+            Self.apiKeyVariable, Self.apiSecretVariable, variables, purpose: "a Kafka cluster API key")
         guard let kafkaCredentials else {
             throw InputError(
                 description: "no cluster API key: set \(Self.apiKeyVariable) and \(Self.apiSecretVariable) "
                     + "(a Kafka API key of cluster \(clusterID))")
         }
-        let cloudCredentials = try Self.credentials(
-            Self.cloudKeyVariable, Self.cloudSecretVariable, variables: variables, purpose: "a Cloud API key")
+        let cloudCredentials = try ConfluentCredentials.fromEnvironment(
+            Self.cloudKeyVariable, Self.cloudSecretVariable, variables, purpose: "a Cloud API key")
         var redactor = kafkaCredentials.redacting()
         if let cloudCredentials { redactor = cloudCredentials.redacting(redactor) }
         var configuration = HTTPClientConfiguration()
@@ -79,7 +79,7 @@ struct ConfluentConnectionOptions: ParsableArguments {
                     description: "no REST endpoint: pass --rest-endpoint or set \(Self.endpointVariable); or set "
                         + "\(Self.cloudKeyVariable), \(Self.cloudSecretVariable) and --environment to look it up")
             }
-            try Self.checkID(
+            try ConfluentInputError.checkID(
                 environment, prefix: "env-", what: "environment id",
                 source: "--environment, \(Self.environmentVariable) or kafka.environment")
             try Self.checkURL(cloudAPIRoot, flag: "--cloud-api-root")
@@ -90,30 +90,6 @@ struct ConfluentConnectionOptions: ParsableArguments {
         }
         logger.info("cluster \(clusterID) at \(endpoint) with \(kafkaCredentials)")
         return KafkaRestClient(endpoint: endpoint, clusterID: clusterID, credentials: kafkaCredentials, http: http)
-    }
-
-    /// Both variables or neither; one alone is a mistake worth naming.
-    private static func credentials(
-        _ keyVariable: String, _ secretVariable: String, variables: [String: String], purpose: String
-    ) throws -> ConfluentCredentials? {
-        let key = variables[keyVariable] ?? ""
-        let secret = variables[secretVariable] ?? ""
-        switch (key.isEmpty, secret.isEmpty) {
-        case (false, false): return ConfluentCredentials(apiKey: key, apiSecret: secret)
-        case (true, true): return nil
-        default:
-            throw InputError(description: "set both \(keyVariable) and \(secretVariable) (\(purpose)), or neither")
-        }
-    }
-
-    /// Confluent ids are a prefix and lowercase letters and digits: `lkc-abc123`, `env-x7y2`.
-    private static func checkID(_ id: String, prefix: String, what: String, source: String) throws {
-        let rest = id.dropFirst(prefix.count)
-        guard id.hasPrefix(prefix), !rest.isEmpty, rest.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) })
-        else {
-            throw InputError(
-                description: "\(what) '\(id)' (\(source)) is malformed: expected \(prefix) followed by lowercase letters or digits")
-        }
     }
 
     private static func checkURL(_ url: String, flag: String) throws {

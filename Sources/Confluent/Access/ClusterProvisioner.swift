@@ -37,11 +37,9 @@ public struct ClusterProvisionSettings: Sendable {
 
     /// Checks what can be checked without a request; the first problem, as one sentence.
     public func validate() throws {
-        let rest = environment.dropFirst(4)
-        guard environment.hasPrefix("env-"), !rest.isEmpty, rest.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber) })
-        else {
-            throw ConfluentInputError("environment '\(environment)' is not a Confluent Cloud environment id such as env-a1b2c3")
-        }
+        try ConfluentInputError.checkID(
+            environment, prefix: "env-", what: "environment id",
+            source: "--environment, CONFLUENT_ENVIRONMENT_ID or kafka.environment")
         if cluster.cloud == .gcp, let problem = GoogleCloudRegions.problem(with: region) {
             throw ConfluentInputError("kafka.cluster.region: \(problem)")
         }
@@ -60,15 +58,6 @@ public struct ClusterProvisionSettings: Sendable {
     var clusterDescription: String {
         "\(cluster.kind.rawValue)\(cluster.kind == .dedicated ? " \(cluster.dedicatedCKUs) CKU" : ""), "
             + "\(cluster.cloud.rawValue) \(region), \(cluster.availability.rawValue), in \(environment)"
-    }
-}
-
-/// Bad input found before any request: the tool reports it on one line and exits 64.
-public struct ConfluentInputError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-
-    public init(_ description: String) {
-        self.description = description
     }
 }
 
