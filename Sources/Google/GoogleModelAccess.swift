@@ -58,7 +58,7 @@ public struct GoogleModelAccess: Sendable {
             deployment: deployment,
             client: GoogleRESTClient(http: http, authorizer: GoogleAuthorizer(credential: credential, http: http)),
             apiRoot: root, waiter: waiter, progress: { [redactor] line in progress(redactor.redact(line)) })
-        uploader = SavedModelUploader(client: provisioner.client, storage: StorageAPI(root: root))
+        uploader = SavedModelUploader(client: provisioner.client, storage: StorageAPI(root: root), logger: logger)
         self.credential = credential
         self.redactor = redactor
     }

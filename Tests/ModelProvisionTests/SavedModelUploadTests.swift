@@ -97,8 +97,11 @@ struct SavedModelUploadTests {
         defer { Task { await fixture.finish() } }
         let folder = try Self.makeSavedModel(in: fixture.directory)
         fixture.server.persistLessThanSent()
-        let upload = try await fixture.run(["upload", "--saved-model", folder.path] + Self.chunk)
+        let upload = try await fixture.run(["upload", "--saved-model", folder.path, "--log-level", "debug"] + Self.chunk)
         #expect(upload.status == 0, "\(upload.standardError)")
+        // The session URI works without a token, so its upload_id is masked like one.
+        #expect(upload.standardError.contains("upload_id=[redacted]"), "\(upload.standardError.prefix(2000))")
+        #expect(!upload.standardError.contains("upload_id=upload-"))
         try expectUploaded(folder, fixture)
         #expect(fixture.server.uploadedRanges.first == "bytes 0-524287/*")
         #expect(fixture.server.uploadedRanges.dropFirst().first == "bytes 262144-786431/*")

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import Logging
 import PipelineConfig
 
 /// What `plan` shows and `apply` does for a local SavedModel: each file, and whether it goes up or is there.
@@ -82,12 +83,15 @@ public struct SavedModelUploader: Sendable {
     /// Failed chunk attempts in a row, with no progress in between, before giving up. Default: 6.
     public var maxAttemptsWithoutProgress: Int
     public var retry: RetryPolicy
+    /// The HTTP log, for the clients that carry a session's chunks.
+    let logger: Logger
 
     public init(
         client: GoogleRESTClient, storage: StorageAPI, chunkSize: Int = 8 << 20, multipartLimit: Int64 = 5 << 20,
-        maxAttemptsWithoutProgress: Int = 6, retry: RetryPolicy = RetryPolicy()
+        maxAttemptsWithoutProgress: Int = 6, retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "http")
     ) {
         self.client = client
+        self.logger = logger
         self.storage = storage
         self.chunkSize = max(Self.chunkQuantum, chunkSize / Self.chunkQuantum * Self.chunkQuantum)
         self.multipartLimit = multipartLimit
@@ -196,6 +200,7 @@ public struct SavedModelUploader: Sendable {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var session = try await startSession(object: object, size: size, bucket: bucket)
+        var client = sessionClient(session)
         var offset: Int64 = 0
         var failures = 0
         while true {
@@ -223,6 +228,7 @@ public struct SavedModelUploader: Sendable {
                 if response.status == 404 || response.status == 410 {
                     // The session expired or was cancelled: start again from the first byte.
                     session = try await startSession(object: object, size: size, bucket: bucket)
+                    client = sessionClient(session)
                     offset = 0
                     continue
                 }
@@ -249,6 +255,17 @@ public struct SavedModelUploader: Sendable {
             }
             if status.status == 308 { offset = Self.heldBytes(status) }
         }
+    }
+
+    /// A client whose logs mask the session's `upload_id`: the session URI is a credential of its own, good for a
+    /// week without any token.
+    private func sessionClient(_ session: String) -> GoogleRESTClient {
+        guard let id = URLComponents(string: session)?.queryItems?.first(where: { $0.name == "upload_id" })?.value else {
+            return client
+        }
+        var configuration = client.http.configuration
+        configuration.redactor.addSecret(id)
+        return GoogleRESTClient(http: HTTPClient(configuration: configuration, logger: logger), authorizer: client.authorizer)
     }
 
     private func startSession(object: StorageObject, size: Int64, bucket: String) async throws -> String {
