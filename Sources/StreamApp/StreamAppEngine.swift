@@ -163,17 +163,18 @@ public final class StreamAppEngine: Sendable {
         }
     }
 
-    /// Lag from the watermarks of the last fetches (no request to the brokers, so the poll loop never waits).
+    /// Lag from the high watermarks the consumer knows (it asks the leaders on a queue of its own: the poll loop
+    /// never waits).
     private func measureLag() {
         let partitions: [(TopicPartition, Int64?)] = core.withState { state in
             state.partitions.map { ($0.key, $0.value.committed ?? $0.value.committable ?? $0.value.entries.first?.offset) }
         }
-        var lags: [StreamAppMetrics.PartitionLag] = []
-        for (partition, committed) in partitions.sorted(by: { $0.0 < $1.0 }) {
-            guard let marks = consumer.cachedWatermarks(topic: partition.topic, partition: partition.partition) else { continue }
-            lags.append(.init(topic: partition.topic, partition: partition.partition, lag: max(0, marks.high - (committed ?? marks.low))))
+        let positions = partitions.sorted(by: { $0.0 < $1.0 }).map { partition, committed in
+            KafkaTopicPartitionOffset(
+                topic: partition.topic, partition: partition.partition, offset: committed ?? KafkaTopicPartitionOffset.beginning)
         }
-        metrics.update { $0.lag = lags }
+        let lags = consumer.lag(of: positions, refreshInterval: configuration.lagInterval)
+        metrics.update { $0.lag = lags.map { .init(topic: $0.topic, partition: $0.partition, lag: $0.lag) } }
     }
 
     /// Lets in-flight work finish for up to the drain timeout, abandons the rest, commits what Kafka acknowledged
