@@ -7,15 +7,18 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 all: build
 
-## deps: install the Debian packages the build and tests need (only those missing).
-deps:
-	@missing=""; for package in $(APT_PACKAGES); do \
+# Shell code that installs those of the Debian packages $(1) that are missing.
+apt_install_missing = missing=""; for package in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+## deps: install the Debian packages the build and tests need (only those missing).
+deps:
+	@$(call apt_install_missing,$(APT_PACKAGES))
 
 build: deps
 	$(SWIFT) build
@@ -107,21 +110,15 @@ bench: deps
 LIBRDKAFKA_CURRENT_DIR := $(CURDIR)/.build-librdkafka-current
 LIBRDKAFKA_CURRENT_PREFIX ?= $(LIBRDKAFKA_CURRENT_DIR)/prefix
 LIBRDKAFKA_CURRENT_SUITE ?= unstable
-LIBRDKAFKA_CURRENT_BUILD_DEPS := build-essential dpkg-dev pkg-config libssl-dev libsasl2-dev libzstd-dev liblz4-dev \
-  zlib1g-dev libcurl4-openssl-dev
+LIBRDKAFKA_CURRENT_BUILD_DEPS := build-essential dpkg-dev pkg-config python3 libssl-dev libsasl2-dev libzstd-dev \
+  liblz4-dev zlib1g-dev libcurl4-openssl-dev
 LIBRDKAFKA_CURRENT_APT = APT_CONFIG=$(LIBRDKAFKA_CURRENT_DIR)/apt/apt.conf apt-get -q
 LIBRDKAFKA_CURRENT_PC := $(LIBRDKAFKA_CURRENT_PREFIX)/lib/pkgconfig/rdkafka.pc
 
 librdkafka-current: $(LIBRDKAFKA_CURRENT_PC)
 
 $(LIBRDKAFKA_CURRENT_PC):
-	@set -eu; missing=""; for package in $(LIBRDKAFKA_CURRENT_BUILD_DEPS); do \
-	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	fi; \
+	@set -eu; $(call apt_install_missing,$(LIBRDKAFKA_CURRENT_BUILD_DEPS)); \
 	[ -n "$$(apt-get indextargets 'Label: Debian' 2>/dev/null)" ] || $(SUDO) apt-get update -qq; \
 	mirror=$$(apt-get indextargets --format '$$(REPO_URI)' 'Label: Debian' | sort -u | head -n1); \
 	[ -n "$$mirror" ] || { echo "no Debian mirror in this machine's apt sources" >&2; exit 1; }; \
