@@ -152,4 +152,4 @@ test-librdkafka-current: deps librdkafka-current
 	EXPECTED_LIBRDKAFKA_VERSION=$$version $(SWIFT) test --skip-build $(LIBRDKAFKA_CURRENT_SWIFT_FLAGS)
 
 clean:
-	rm -rf .build out
+	rm -rf .build out .build-librdkafka-current
