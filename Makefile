@@ -3,19 +3,22 @@ SWIFT ?= swift
 APT_PACKAGES := librdkafka-dev libcurl4-openssl-dev libjpeg-dev pkg-config openssl ca-certificates curl
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build release test manifests-check demo bench clean
+.PHONY: all deps build release test manifests-check demo bench clean librdkafka-current test-librdkafka-current
 
 all: build
 
-## deps: install the Debian packages the build and tests need (only those missing).
-deps:
-	@missing=""; for package in $(APT_PACKAGES); do \
+# Shell code that installs those of the Debian packages $(1) that are missing.
+apt_install_missing = missing=""; for package in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+## deps: install the Debian packages the build and tests need (only those missing).
+deps:
+	@$(call apt_install_missing,$(APT_PACKAGES))
 
 build: deps
 	$(SWIFT) build
@@ -98,5 +101,55 @@ bench: deps
 	for product in $(BENCH_PRODUCTS); do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/pipeline-bench --output out/bench.json
 
+## librdkafka-current: Debian's current librdkafka, built from the source package of Debian unstable into a prefix
+## in a git-ignored folder. apt fetches the source with a configuration of its own (its own sources list, state and
+## cache, the machine's Debian mirror and keyring; /etc/apt is left alone); the build dependencies come from the
+## machine's own sources. Configured like Debian's package: SSL, SASL (GSSAPI and SCRAM), zstd, lz4, zlib, curl.
+## Debian's patches are left out: they only swap the bundled cJSON and nanopb for Debian's own packages, which
+## Debian 12 lacks in the versions needed (the OpenTelemetry protobuf headers among them).
+LIBRDKAFKA_CURRENT_DIR := $(CURDIR)/.build-librdkafka-current
+LIBRDKAFKA_CURRENT_PREFIX ?= $(LIBRDKAFKA_CURRENT_DIR)/prefix
+LIBRDKAFKA_CURRENT_SUITE ?= unstable
+LIBRDKAFKA_CURRENT_BUILD_DEPS := build-essential dpkg-dev pkg-config python3 libssl-dev libsasl2-dev libzstd-dev \
+  liblz4-dev zlib1g-dev libcurl4-openssl-dev
+LIBRDKAFKA_CURRENT_APT = APT_CONFIG=$(LIBRDKAFKA_CURRENT_DIR)/apt/apt.conf apt-get -q
+LIBRDKAFKA_CURRENT_PC := $(LIBRDKAFKA_CURRENT_PREFIX)/lib/pkgconfig/rdkafka.pc
+
+librdkafka-current: $(LIBRDKAFKA_CURRENT_PC)
+
+$(LIBRDKAFKA_CURRENT_PC):
+	@set -eu; $(call apt_install_missing,$(LIBRDKAFKA_CURRENT_BUILD_DEPS)); \
+	[ -n "$$(apt-get indextargets 'Label: Debian' 2>/dev/null)" ] || $(SUDO) apt-get update -qq; \
+	mirror=$$(apt-get indextargets --format '$$(REPO_URI)' 'Label: Debian' | sort -u | head -n1); \
+	[ -n "$$mirror" ] || { echo "no Debian mirror in this machine's apt sources" >&2; exit 1; }; \
+	apt=$(LIBRDKAFKA_CURRENT_DIR)/apt; rm -rf $$apt $(LIBRDKAFKA_CURRENT_DIR)/source; \
+	mkdir -p $$apt/sources.list.d $$apt/state/lists/partial $$apt/cache/archives/partial $(LIBRDKAFKA_CURRENT_DIR)/source; \
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $$mirror $(LIBRDKAFKA_CURRENT_SUITE) main" \
+	  > $$apt/sources.list; \
+	printf '%s\n' "Dir::Etc::SourceList \"$$apt/sources.list\";" "Dir::Etc::SourceParts \"$$apt/sources.list.d\";" \
+	  "Dir::State \"$$apt/state\";" "Dir::Cache \"$$apt/cache\";" 'APT::Sandbox::User "root";' > $$apt/apt.conf; \
+	echo "== librdkafka: the source package of Debian $(LIBRDKAFKA_CURRENT_SUITE)"; \
+	$(LIBRDKAFKA_CURRENT_APT) update -qq; \
+	cd $(LIBRDKAFKA_CURRENT_DIR)/source && $(LIBRDKAFKA_CURRENT_APT) source --download-only librdkafka; \
+	dpkg-source --skip-patches -x librdkafka_*.dsc > extract.txt 2>&1 || { cat extract.txt; exit 1; }; cd librdkafka-*/; \
+	echo "== librdkafka $$(dpkg-parsechangelog -S Version): build into $(LIBRDKAFKA_CURRENT_PREFIX)"; \
+	./configure --prefix=$(LIBRDKAFKA_CURRENT_PREFIX) --libdir=$(LIBRDKAFKA_CURRENT_PREFIX)/lib \
+	  --enable-ssl --enable-gssapi --enable-zstd --enable-lz4-ext --enable-zlib --enable-curl --enable-c11threads \
+	  > ../configure.txt || { cat ../configure.txt; exit 1; }; \
+	$(MAKE) -s -j$$(nproc) -C src > ../build.txt 2>&1 || { tail -50 ../build.txt; exit 1; }; \
+	$(MAKE) -s -C src install > ../install.txt 2>&1 || { tail -50 ../install.txt; exit 1; }; \
+	echo "== librdkafka $$(PKG_CONFIG_PATH=$(LIBRDKAFKA_CURRENT_PREFIX)/lib/pkgconfig pkg-config --modversion rdkafka) in $(LIBRDKAFKA_CURRENT_PREFIX)"
+
+## test-librdkafka-current: the whole suite again, built against librdkafka-current in a build folder of its own
+## (the prefix is on the binaries' rpath). KafkaLibraryTests checks that the linked library is that version, so a
+## silent fallback to the system's librdkafka fails the run.
+LIBRDKAFKA_CURRENT_SWIFT_FLAGS = --scratch-path $(LIBRDKAFKA_CURRENT_DIR)/swift \
+  -Xlinker -rpath -Xlinker $(LIBRDKAFKA_CURRENT_PREFIX)/lib
+test-librdkafka-current: deps librdkafka-current
+	@set -eu; export PKG_CONFIG_PATH=$(LIBRDKAFKA_CURRENT_PREFIX)/lib/pkgconfig; \
+	version=$$(pkg-config --modversion rdkafka); echo "== the whole suite against librdkafka $$version"; \
+	$(SWIFT) build --build-tests $(LIBRDKAFKA_CURRENT_SWIFT_FLAGS); \
+	EXPECTED_LIBRDKAFKA_VERSION=$$version $(SWIFT) test --skip-build $(LIBRDKAFKA_CURRENT_SWIFT_FLAGS)
+
 clean:
-	rm -rf .build out
+	rm -rf .build out .build-librdkafka-current

@@ -7,8 +7,9 @@ import Logging
 /// Auto-commit is off by default (`enable.auto.commit=false`): callers commit what they have processed, which is
 /// what at-least-once processing needs. `poll` blocks: call it from a thread of your own.
 public final class KafkaConsumer: Sendable {
-    private let client: RDKafkaClient
+    let client: RDKafkaClient
     private let logger: Logger
+    let lagWatermarks: KafkaLagWatermarks
 
     public static let defaultProperties = KafkaProperties([
         "enable.auto.commit": "false",
@@ -30,6 +31,7 @@ public final class KafkaConsumer: Sendable {
         merged["group.id"] = groupID ?? merged["group.id"] ?? "image-pipeline-reader-\(UUID().uuidString)"
         client = try RDKafkaClient(kind: .consumer, properties: merged, logger: logger, onRebalance: onRebalance)
         self.logger = logger
+        lagWatermarks = KafkaLagWatermarks(client: client, logger: logger)
         // Route the main queue's events (rebalances, errors) to the consumer queue served by poll.
         rd_kafka_poll_set_consumer(client.handle)
     }

@@ -5,8 +5,12 @@ import Synchronization
 
 /// Facts about the linked librdkafka, and the warnings this project owes its users about it.
 public enum KafkaLibrary {
-    /// The librdkafka this project is built and tested with: Debian 12's package.
+    /// The oldest librdkafka this project is built and tested with: Debian 12's package. `make test-librdkafka-current`
+    /// runs the same tests on Debian's current one.
     public static let testedVersion = KafkaVersion(major: 2, minor: 0, patch: 2)
+
+    /// The first librdkafka that keeps its features on against brokers that dropped old RPC versions.
+    public static let kip896FixedVersion = KafkaVersion(major: 2, minor: 11, patch: 1)
 
     /// The version linked at run time, which may be newer than the headers this was built against.
     public static var linkedVersion: KafkaVersion {
@@ -20,18 +24,29 @@ public enum KafkaLibrary {
     /// The start-up warnings for the linked library, if any.
     ///
     /// - An older librdkafka than the tested one is unsupported.
-    /// - The 2.0 series mis-parses tagged fields in some responses of newer brokers (Kafka 3.x, Confluent Cloud);
-    ///   that matters only for a remote cluster, not for the embedded one, which is librdkafka itself.
+    /// - The 2.0 series mis-parses tagged fields in some responses of newer brokers (Kafka 3.x, Confluent Cloud).
+    /// - Before 2.11.1, librdkafka matched single RPC versions when it enabled features, so on brokers that removed
+    ///   old versions (Apache Kafka 4, KIP-896) it misses the idempotent producer, among others (librdkafka #4948).
+    ///
+    /// The last two matter only for a remote cluster, not for the embedded one, which is librdkafka itself.
     public static func warnings(linked: KafkaVersion = linkedVersion, remoteCluster: Bool) -> [String] {
         var warnings: [String] = []
         if linked < testedVersion {
             warnings.append(
-                "librdkafka \(linked) is older than \(testedVersion), the version this tool is tested with; upgrade it")
+                "librdkafka \(linked) is older than \(testedVersion), the oldest version this tool is tested with; "
+                    + "upgrade it")
         }
         if remoteCluster && linked < KafkaVersion(major: 2, minor: 1, patch: 0) {
             warnings.append(
                 "librdkafka \(linked) can mis-parse tagged fields sent by some newer brokers; if you see protocol "
                     + "or parse errors, install a newer librdkafka (this tool needs no rebuild for that)")
+        }
+        if remoteCluster && linked < kip896FixedVersion {
+            warnings.append(
+                "librdkafka \(linked) does not see the idempotent producer and other features on brokers that no "
+                    + "longer accept old request versions, as Apache Kafka 4 does (KIP-896; librdkafka issue #4948, "
+                    + "fixed in \(kip896FixedVersion)), so idempotent producers (the default here) fail against "
+                    + "them: install librdkafka \(kip896FixedVersion) or newer, or run the container image, which has it")
         }
         return warnings
     }

@@ -4,8 +4,8 @@ import Logging
 /// An in-process Kafka cluster: librdkafka's mock brokers, listening on loopback ports, that any Kafka client,
 /// in this process or another, can produce to and consume from.
 ///
-/// Mind its limits (librdkafka 2.0.2): it keeps only about 5 MB per partition, so a reader must consume while
-/// the writer produces; it has no CreateTopics API, so topics are made with `createTopic`.
+/// Mind its limits (librdkafka 2.0.2 to 2.14): it keeps only about 5 MB per partition, so a reader must consume
+/// while the writer produces; it has no CreateTopics API, so topics are made with `createTopic`.
 public final class KafkaMockCluster: @unchecked Sendable {
     // @unchecked Sendable: the mock cluster runs on its own thread and its functions are safe to call from any.
 
@@ -16,7 +16,13 @@ public final class KafkaMockCluster: @unchecked Sendable {
     /// The `bootstrap.servers` string for clients.
     public let bootstrapServers: String
 
-    public init(brokers: Int = 3, logger: Logger = Logger(label: "kafka.mock")) throws {
+    /// `initialRebalanceDelay` is how long the coordinator waits for more members before a group's first rebalance,
+    /// a broker's `group.initial.rebalance.delay.ms` (librdkafka's mock waits 3 s, as Kafka does). The default, none,
+    /// starts a consumer group at once. librdkafka 2.0.2 has no such setting: there the delay is the mock's own, and
+    /// the logger says so at debug level.
+    public init(
+        brokers: Int = 3, initialRebalanceDelay: Duration = .zero, logger: Logger = Logger(label: "kafka.mock")
+    ) throws {
         guard brokers >= 1 else { throw KafkaError.config("the embedded cluster needs at least one broker") }
         // The owner never connects anywhere; without bootstrap servers librdkafka would warn about that.
         owner = try RDKafkaClient(kind: .producer, properties: KafkaProperties(["log_level": "3"]), logger: logger)
@@ -26,6 +32,15 @@ public final class KafkaMockCluster: @unchecked Sendable {
         self.cluster = cluster
         brokerCount = brokers
         bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+        if let setDelay = RDKafkaNewerFunctions.mockGroupInitialRebalanceDelay {
+            setDelay(cluster, initialRebalanceDelay.milliseconds)
+        } else {
+            logger.debug(
+                """
+                librdkafka \(KafkaLibrary.linkedVersionString) cannot set the embedded cluster's initial rebalance \
+                delay (a newer librdkafka can): a consumer group's first rebalance waits the mock's own delay
+                """)
+        }
     }
 
     deinit {

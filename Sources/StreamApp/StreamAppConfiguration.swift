@@ -29,7 +29,8 @@ public struct StreamAppConfiguration: Sendable {
     /// On stop, how long to let in-flight work finish before abandoning it (uncommitted, so it is redone by the
     /// next owner of the partition). Default: 20 s.
     public var drainTimeout = Duration.seconds(20)
-    /// How often consumer lag is measured from the partition watermarks. Default: 5 s.
+    /// How old the partition leaders' high watermarks behind the consumer-lag gauge may get before a scrape of
+    /// /metrics asks them again (fetches update them in between). Default: 5 s.
     public var lagInterval = Duration.seconds(5)
 
     public init(kafkaProperties: KafkaProperties) {

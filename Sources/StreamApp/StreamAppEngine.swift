@@ -9,7 +9,7 @@ import Synchronization
 
 /// Consume → predict → produce, at least once and in order per partition.
 ///
-/// Threads: one polling thread owns the consumer (poll, pause/resume, commit, lag); predictions run as Swift tasks,
+/// Threads: one polling thread owns the consumer (poll, pause/resume, commit); predictions run as Swift tasks,
 /// at most `concurrency` at a time; outputs are handed to the producer from one serial queue, in input order per
 /// partition; acknowledgements arrive on the producer's polling thread and advance the committable offsets. An
 /// input offset is committed only once its prediction or dead letter, and everything before it in its partition,
@@ -76,7 +76,6 @@ public final class StreamAppEngine: Sendable {
         core.withState { $0.consuming = true }
         var paused = Set<TopicPartition>()
         var fullSince: ContinuousClock.Instant?
-        var lastLag = ContinuousClock.now - configuration.lagInterval
         var failure: (any Error)?
         while failure == nil {
             let (stop, fatal) = core.withState { ($0.stopRequested, $0.failure) }
@@ -103,10 +102,6 @@ public final class StreamAppEngine: Sendable {
                 failure = error
             }
             commit(async: true)
-            if now - lastLag >= configuration.lagInterval {
-                measureLag()
-                lastLag = now
-            }
         }
         core.withState { $0.consuming = false }
         drainAndClose()
@@ -163,17 +158,18 @@ public final class StreamAppEngine: Sendable {
         }
     }
 
-    /// Lag from the watermarks of the last fetches (no request to the brokers, so the poll loop never waits).
-    private func measureLag() {
+    /// Lag from the high watermarks the consumer knows, measured for each scrape of /metrics, so that a partition
+    /// shows as soon as it is read from. It never waits: the consumer asks the leaders on a queue of its own.
+    func measureLag() {
         let partitions: [(TopicPartition, Int64?)] = core.withState { state in
             state.partitions.map { ($0.key, $0.value.committed ?? $0.value.committable ?? $0.value.entries.first?.offset) }
         }
-        var lags: [StreamAppMetrics.PartitionLag] = []
-        for (partition, committed) in partitions.sorted(by: { $0.0 < $1.0 }) {
-            guard let marks = consumer.cachedWatermarks(topic: partition.topic, partition: partition.partition) else { continue }
-            lags.append(.init(topic: partition.topic, partition: partition.partition, lag: max(0, marks.high - (committed ?? marks.low))))
+        let positions = partitions.sorted(by: { $0.0 < $1.0 }).map { partition, committed in
+            KafkaTopicPartitionOffset(
+                topic: partition.topic, partition: partition.partition, offset: committed ?? KafkaTopicPartitionOffset.beginning)
         }
-        metrics.update { $0.lag = lags }
+        let lags = consumer.lag(of: positions, refreshInterval: configuration.lagInterval)
+        metrics.update { $0.lag = lags.map { .init(topic: $0.topic, partition: $0.partition, lag: $0.lag) } }
     }
 
     /// Lets in-flight work finish for up to the drain timeout, abandons the rest, commits what Kafka acknowledged

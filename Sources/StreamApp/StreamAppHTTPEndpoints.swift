@@ -32,6 +32,7 @@ public enum StreamAppHTTPEndpoints {
                 return .text("model not ready: \(error)\n", status: 503)
             }
         case "/metrics":
+            engine.measureLag()
             return .text(engine.metrics.prometheusText(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         default:
             return .text("not found: try /healthz, /readyz or /metrics\n", status: 404)

@@ -58,7 +58,14 @@ struct KafkaPropertiesTests {
         #expect(KafkaLibrary.warnings(linked: tested, remoteCluster: false).isEmpty)
         #expect(KafkaLibrary.warnings(linked: KafkaVersion(major: 1, minor: 9, patch: 2), remoteCluster: false).count == 1)
         #expect(KafkaLibrary.warnings(linked: tested, remoteCluster: true).first?.contains("tagged fields") == true)
-        #expect(KafkaLibrary.warnings(linked: KafkaVersion(major: 2, minor: 6, patch: 0), remoteCluster: true).isEmpty)
+        // Against a remote cluster, anything before 2.11.1 is told what Kafka 4 brokers do to it.
+        let kafka4 = KafkaLibrary.warnings(linked: KafkaVersion(major: 2, minor: 11, patch: 0), remoteCluster: true)
+        #expect(kafka4.count == 1)
+        #expect(kafka4.first?.contains("librdkafka 2.11.0 does not see the idempotent producer") == true)
+        #expect(kafka4.first?.contains("KIP-896; librdkafka issue #4948, fixed in 2.11.1") == true)
+        #expect(KafkaLibrary.warnings(linked: tested, remoteCluster: true).count == 2)
+        #expect(KafkaLibrary.warnings(linked: KafkaVersion(major: 2, minor: 11, patch: 1), remoteCluster: true).isEmpty)
+        #expect(KafkaLibrary.warnings(linked: KafkaVersion(major: 2, minor: 6, patch: 0), remoteCluster: false).isEmpty)
         #expect(KafkaLibrary.linkedVersion >= KafkaVersion(major: 2, minor: 0, patch: 0))
     }
 }
