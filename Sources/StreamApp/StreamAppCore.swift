@@ -64,8 +64,10 @@ final class StreamAppCore: Sendable {
             for offset in result.failed { state.commitFailed(offset) }
         }
         metrics.update { $0.commitFailures += 1 }
+        // Still-owned partitions are committed again at the next interval (or at stop); revoked ones are the next
+        // owner's, which redoes what followed their last commit.
         logger.warning(
-            "offset commit failed; retrying at the next commit interval",
+            "offset commit failed; a later commit covers it while the partitions are still this member's",
             metadata: ["error": "\(error)", "partitions": "\(result.failed.map { "\($0.topic)/\($0.partition)@\($0.offset)" })"])
     }
 

@@ -166,7 +166,7 @@ public final class StreamAppEngine: Sendable {
             if stop { break }
             let now = ContinuousClock.now
             if now - lastCommit >= configuration.commitInterval {
-                commit(async: true)
+                commitAcknowledged()
                 lastCommit = now
             }
             do {
@@ -241,11 +241,13 @@ public final class StreamAppEngine: Sendable {
         }
     }
 
-    private func commit(async: Bool) {
-        let offsets = core.withState { $0.takeCommits(all: !async) }
+    /// Commits, asynchronously, the offsets that moved since the last commit; `StreamAppCore.committed` hears how it
+    /// went.
+    private func commitAcknowledged() {
+        let offsets = core.withState { $0.takeCommits(all: false) }
         guard !offsets.isEmpty else { return }
         do {
-            try consumer.commit(offsets, async: async)
+            try consumer.commit(offsets, async: true)
         } catch {
             core.withState { state in
                 for offset in offsets { state.commitFailed(offset) }
@@ -279,7 +281,7 @@ public final class StreamAppEngine: Sendable {
         var lastCommit = ContinuousClock.now
         while core.withState({ $0.buffered }) > 0 && ContinuousClock.now < deadline && core.withState({ $0.failure }) == nil {
             if ContinuousClock.now - lastCommit >= configuration.commitInterval {
-                commit(async: true)
+                commitAcknowledged()
                 lastCommit = .now
             }
             Thread.sleep(forTimeInterval: 0.02)

@@ -199,12 +199,7 @@ struct StreamAppEngineTests {
         #expect(try await offThePool { writer.close() } == 0)
         let client = HTTPClient()
         #expect(try await client.send(HTTPRequest(.get, server.baseURL + "/healthz")).status == 200)
-        var ready = 0
-        for _ in 0..<200 where ready != 200 {
-            ready = try await client.send(HTTPRequest(.get, server.baseURL + "/readyz")).status
-            if ready != 200 { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(ready == 200)
+        #expect(try await awaitStatus(200, at: server.baseURL + "/readyz") == 200)
         var metrics = ""
         for _ in 0..<200 where !metrics.contains("inference_app_produced_total 5") {
             metrics = try await client.send(HTTPRequest(.get, server.baseURL + "/metrics")).bodyText
@@ -223,12 +218,7 @@ struct StreamAppEngineTests {
 
         // The model going away makes the app unready (at its next status check), not dead.
         await fixture.modelServer.stop()
-        var unready = 0
-        for _ in 0..<200 where unready != 503 {
-            unready = try await client.send(HTTPRequest(.get, server.baseURL + "/readyz")).status
-            if unready != 503 { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(unready == 503)
+        #expect(try await awaitStatus(503, at: server.baseURL + "/readyz") == 503)
         #expect(try await client.send(HTTPRequest(.get, server.baseURL + "/healthz")).status == 200)
         engine.stop()
         try await running.value

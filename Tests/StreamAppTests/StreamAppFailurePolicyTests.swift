@@ -60,23 +60,13 @@ struct StreamAppFailurePolicyTests {
         }
         let server = try await StreamAppHTTPEndpoints.start(host: "127.0.0.1", port: 0, engine: first)
         let client = HTTPClient()
-        func readyz() async throws -> Int { try await client.send(HTTPRequest(.get, server.baseURL + "/readyz")).status }
-        var status = 0
-        for _ in 0..<400 where status != 200 {
-            status = try await readyz()
-            if status != 200 { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(status == 200, "ready once assigned and the model answered")
+        #expect(try await awaitStatus(200, at: server.baseURL + "/readyz") == 200, "ready once assigned and the model answered")
 
         storm.value = true
         let writer = try ImageWriter(fixture)
         for id in UInt64(0)..<20 { try writer.send(id: id) }
         #expect(try await offThePool { writer.close() } == 0)
-        for _ in 0..<400 where status != 503 {
-            status = try await readyz()
-            if status != 503 { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(status == 503, "unready while credentials are refused")
+        #expect(try await awaitStatus(503, at: server.baseURL + "/readyz") == 503, "unready while credentials are refused")
         let metrics = try await client.send(HTTPRequest(.get, server.baseURL + "/metrics")).bodyText
         #expect(metrics.contains("inference_app_model_systemic_failure 1"))
         #expect(try await client.send(HTTPRequest(.get, server.baseURL + "/healthz")).status == 200, "not wedged: calls return")
@@ -95,11 +85,7 @@ struct StreamAppFailurePolicyTests {
         try await outputs.read(reader) { Set($0.ids($0.predictions)).count >= 20 }
         #expect(Set(outputs.ids(outputs.predictions)) == Set((0..<20).map { "\($0)" }))
         #expect(outputs.deadLetters.isEmpty, "a credential failure never costs an image")
-        status = 0
-        for _ in 0..<400 where status != 200 {
-            status = try await readyz()
-            if status != 200 { try await Task.sleep(for: .milliseconds(50)) }
-        }
+        #expect(try await awaitStatus(200, at: server.baseURL + "/readyz") == 200, "ready again")
         let recovered = try await client.send(HTTPRequest(.get, server.baseURL + "/metrics")).bodyText
         #expect(recovered.contains("inference_app_model_systemic_failure 0"))
         first.stop()
@@ -253,12 +239,7 @@ struct StreamAppFailurePolicyTests {
         try writer.send(id: 0)
         #expect(try await offThePool { writer.close() } == 0)
         let client = HTTPClient()
-        var status = 0
-        for _ in 0..<400 where status != 503 {
-            status = try await client.send(HTTPRequest(.get, server.baseURL + "/healthz")).status
-            if status != 503 { try await Task.sleep(for: .milliseconds(50)) }
-        }
-        #expect(status == 503, "a call that never returns is a wedge")
+        #expect(try await awaitStatus(503, at: server.baseURL + "/healthz") == 503, "a call that never returns is a wedge")
         let metrics = try await client.send(HTTPRequest(.get, server.baseURL + "/metrics")).bodyText
         #expect(!metrics.contains("inference_app_oldest_in_flight_age_seconds 0.0\n"))
         hang.value = false

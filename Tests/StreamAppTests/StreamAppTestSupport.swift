@@ -185,3 +185,14 @@ extension ServerRequest {
         path.hasSuffix(":predict") && String(decoding: body, as: UTF8.self).contains(jpeg.base64EncodedString())
     }
 }
+
+/// GETs `url` until it answers `status` (or about 20 s pass); returns the last status seen.
+func awaitStatus(_ status: Int, at url: String) async throws -> Int {
+    let client = HTTPClient()
+    var seen = 0
+    for _ in 0..<400 where seen != status {
+        seen = try await client.send(HTTPRequest(.get, url), retry: RetryPolicy(maxAttempts: 1)).status
+        if seen != status { try await Task.sleep(for: .milliseconds(50)) }
+    }
+    return seen
+}
