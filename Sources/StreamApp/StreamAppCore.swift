@@ -147,6 +147,8 @@ struct StreamAppState {
     var waiting: [StreamAppWorkItem] = []
     /// Worker tasks running; each takes waiting messages until none is left.
     var predictingWorkers = 0
+    /// Workers waiting (`batchLinger`) to fill their batch: they will take what arrives meanwhile.
+    var lingeringWorkers = 0
     private var deliveries: [UInt64: Delivery] = [:]
     private var nextDeliveryID: UInt64 = 1
     private(set) var abandoned = 0
@@ -194,6 +196,17 @@ struct StreamAppState {
         if taken.isEmpty && endingWorker { predictingWorkers -= 1 }
         return taken
     }
+
+    /// Whether waiting messages need one more worker: none is lingering to take them, or more wait than a
+    /// batch holds. Counts the new worker when it does.
+    mutating func startsWorker(concurrency: Int, batchSize: Int) -> Bool {
+        guard !waiting.isEmpty, predictingWorkers < concurrency,
+            lingeringWorkers == 0 || waiting.count >= batchSize
+        else { return false }
+        predictingWorkers += 1
+        return true
+    }
+
 
     mutating func complete(
         _ partition: TopicPartition, generation: Int, offset: Int64, with message: KafkaOutgoingMessage

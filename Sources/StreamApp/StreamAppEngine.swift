@@ -231,9 +231,7 @@ public final class StreamAppEngine: Sendable {
             if state.buffered == 0 { state.lastProgress = work.readAt }
             let generation = state.track(message, partition: partition, readAt: work.readAt)
             state.waiting.append(StreamAppWorkItem(work: work, generation: generation))
-            guard state.predictingWorkers < configuration.concurrency else { return false }
-            state.predictingWorkers += 1
-            return true
+            return state.startsWorker(concurrency: configuration.concurrency, batchSize: configuration.batchSize)
         }
         metrics.update { $0.consumed += 1 }
         if startsWorker {
@@ -320,8 +318,14 @@ public final class StreamAppEngine: Sendable {
             var batch = core.withState { $0.takeWaiting(limit: size, endingWorker: true) }
             if batch.isEmpty { return }
             if batch.count < size && configuration.batchLinger > .zero {
+                core.withState { $0.lingeringWorkers += 1 }
                 try? await Task.sleep(for: configuration.batchLinger)
-                batch += core.withState { $0.takeWaiting(limit: size - batch.count, endingWorker: false) }
+                let startsAnother = core.withState { state in
+                    state.lingeringWorkers -= 1
+                    batch += state.takeWaiting(limit: size - batch.count, endingWorker: false)
+                    return state.startsWorker(concurrency: configuration.concurrency, batchSize: size)
+                }
+                if startsAnother { Task { await self.worker() } }
             }
             await process(batch)
         }
@@ -369,7 +373,7 @@ public final class StreamAppEngine: Sendable {
                 if let model = results.first?.model {
                     core.updateHealth(modelAnswered: true) { health, _ in health.predicted(model: model, at: .now) }
                 }
-                for (item, result) in zip(items, results) {
+                let outputs = zip(items, results).map { item, result in
                     let outgoing: KafkaOutgoingMessage
                     do {
                         outgoing = try StreamAppMessages.prediction(
@@ -379,8 +383,9 @@ public final class StreamAppEngine: Sendable {
                     } catch {
                         outgoing = deadLetter(item.work, reason: "cannot write the prediction: \(error)")
                     }
-                    finish(item, with: outgoing)
+                    return (item, outgoing)
                 }
+                finish(outputs)
                 return
             } catch let failure {
                 error = failure
@@ -439,13 +444,20 @@ public final class StreamAppEngine: Sendable {
     }
 
     private func finish(_ item: StreamAppWorkItem, with outgoing: KafkaOutgoingMessage) {
-        let message = item.work.message
-        let partition = item.work.partition
-        let completed = core.withState {
-            $0.complete(partition, generation: item.generation, offset: message.offset, with: outgoing)
+        finish([(item, outgoing)])
+    }
+
+    /// Records the outputs and hands what became sendable to the producer, with one hop to the send queue per
+    /// batch rather than per image.
+    private func finish(_ outputs: [(StreamAppWorkItem, KafkaOutgoingMessage)]) {
+        let partitions = core.withState { state in
+            Set(outputs.filter { item, outgoing in
+                state.complete(item.work.partition, generation: item.generation, offset: item.work.message.offset, with: outgoing)
+            }.map { item, _ in item.work.partition })
         }
-        if completed {
-            sendQueue.async { [self] in send(partition) }
+        guard !partitions.isEmpty else { return }
+        sendQueue.async { [self] in
+            for partition in partitions.sorted() { send(partition) }
         }
     }
 

@@ -31,6 +31,9 @@ struct PipelineBench: ParsableCommand {
     @Option(help: "Where to write the results.")
     var output = "out/bench.json"
 
+    @Flag(help: "Run only the stream-app benchmarks (inference-app and its baselines).")
+    var streamAppOnly = false
+
     @Option(help: "Images per stream-app throughput and CPU run.")
     var pipelineImages = 8_000
 
@@ -83,51 +86,54 @@ struct PipelineBench: ParsableCommand {
             Double(report["delivered"] as! Int) / (report["elapsed_s"] as! Double)
         }
 
-        // 1. Producer throughput: the same JPEG files, as fast as possible, C versus image-loadgen.
-        var cRates: [Double] = []
-        var folderRates: [Double] = []
-        for _ in 0..<rounds {
-            let c = try runJSON(binary("baseline-kafka-producer"), [bootstrap, "c-producer", String(messages)] + jpegFiles)
-            cRates.append(c["rate"] as! Double)
-            folderRates.append(rate(ofAcknowledged: try loadgen("loadgen-folder", ["--rate", "0", "--count", String(messages), "--source", images])))
-        }
-        let pool = rate(ofAcknowledged: try loadgen(
-            "loadgen-pool", ["--rate", "0", "--count", String(messages), "--pool", "64", "--width", "224", "--height", "224", "--quality", "90"]))
-        results.append(comparison(
-            "producer throughput, pre-encoded 224×224 JPEGs, --rate 0", "images/s",
-            measured: folderRates.max()!, baseline: cRates.max()!, baselineName: "C librdkafka producer, same files and settings",
-            goal: 0.8, extra: ["synthetic_pool_rate": pool]))
-
-        // 2. Fresh encoding: every image encoded anew on `cores` encoder threads, versus libjpeg alone.
-        var encodeRates: [Double] = []
-        var freshRates: [Double] = []
-        for _ in 0..<rounds {
-            let c = try runJSON(binary("baseline-jpeg-encode"), ["224", "224", "90", String(cores), String(seconds)])
-            encodeRates.append(c["rate"] as! Double)
-            // Images made per second while sending; the drain after the last send is Kafka's, not encoding.
-            let fresh = try loadgen(
-                "loadgen-fresh",
-                ["--rate", "0", "--duration", "\(seconds)s", "--pool", "0", "--encoders", String(cores), "--width", "224",
-                 "--height", "224", "--quality", "90"])
-            freshRates.append(Double(fresh["sent"] as! Int) / (fresh["duration_s"] as! Double))
-        }
-        results.append(comparison(
-            "fresh encoding, 224×224 at quality 90, \(cores) encoder threads, --rate 0", "images/s",
-            measured: freshRates.max()!, baseline: encodeRates.max()!, baselineName: "libjpeg alone on \(cores) threads",
-            goal: 0.8, extra: [:]))
-
-        // 3. Fixed rates: how close the achieved rate is to the target, and how late sends leave.
-        for target in fixedRates {
-            // The first second, while the idempotent producer gets its id, is not the steady state being measured.
-            let report = try loadgen(
-                "rate-\(target)", ["--rate", String(target), "--duration", "\(seconds + 1)s", "--warmup", "1s", "--pool", "64"])
-            let achieved = report["achieved_rate"] as! Double
-            let lag = report["schedule_lag_ms"] as! [String: Any]
+        if !streamAppOnly {
+            // 1. Producer throughput: the same JPEG files, as fast as possible, C versus image-loadgen.
+            var cRates: [Double] = []
+            var folderRates: [Double] = []
+            for _ in 0..<rounds {
+                let c = try runJSON(binary("baseline-kafka-producer"), [bootstrap, "c-producer", String(messages)] + jpegFiles)
+                cRates.append(c["rate"] as! Double)
+                folderRates.append(rate(ofAcknowledged: try loadgen("loadgen-folder", ["--rate", "0", "--count", String(messages), "--source", images])))
+            }
+            let pool = rate(ofAcknowledged: try loadgen(
+                "loadgen-pool", ["--rate", "0", "--count", String(messages), "--pool", "64", "--width", "224", "--height", "224", "--quality", "90"]))
             results.append(comparison(
-                "fixed rate \(target)/s for \(seconds)s", "images/s", measured: achieved, baseline: Double(target),
-                baselineName: "target", goal: 0.995,
-                extra: ["schedule_lag_p99_ms": lag["p99"] as! Double, "late_sends": report["late_sends"] as! Int,
-                        "latency_p99_ms": (report["latency_ms"] as! [String: Any])["p99"] as! Double]))
+                "producer throughput, pre-encoded 224×224 JPEGs, --rate 0", "images/s",
+                measured: folderRates.max()!, baseline: cRates.max()!, baselineName: "C librdkafka producer, same files and settings",
+                goal: 0.8, extra: ["synthetic_pool_rate": pool]))
+
+            // 2. Fresh encoding: every image encoded anew on `cores` encoder threads, versus libjpeg alone.
+            var encodeRates: [Double] = []
+            var freshRates: [Double] = []
+            for _ in 0..<rounds {
+                let c = try runJSON(binary("baseline-jpeg-encode"), ["224", "224", "90", String(cores), String(seconds)])
+                encodeRates.append(c["rate"] as! Double)
+                // Images made per second while sending; the drain after the last send is Kafka's, not encoding.
+                let fresh = try loadgen(
+                    "loadgen-fresh",
+                    ["--rate", "0", "--duration", "\(seconds)s", "--pool", "0", "--encoders", String(cores), "--width", "224",
+                     "--height", "224", "--quality", "90"])
+                freshRates.append(Double(fresh["sent"] as! Int) / (fresh["duration_s"] as! Double))
+            }
+            results.append(comparison(
+                "fresh encoding, 224×224 at quality 90, \(cores) encoder threads, --rate 0", "images/s",
+                measured: freshRates.max()!, baseline: encodeRates.max()!, baselineName: "libjpeg alone on \(cores) threads",
+                goal: 0.8, extra: [:]))
+
+            // 3. Fixed rates: how close the achieved rate is to the target, and how late sends leave.
+            for target in fixedRates {
+                // The first second, while the idempotent producer gets its id, is not the steady state being measured.
+                let report = try loadgen(
+                    "rate-\(target)", ["--rate", String(target), "--duration", "\(seconds + 1)s", "--warmup", "1s", "--pool", "64"])
+                let achieved = report["achieved_rate"] as! Double
+                let lag = report["schedule_lag_ms"] as! [String: Any]
+                results.append(comparison(
+                    "fixed rate \(target)/s for \(seconds)s", "images/s", measured: achieved, baseline: Double(target),
+                    baselineName: "target", goal: 0.995,
+                    extra: ["schedule_lag_p99_ms": lag["p99"] as! Double, "late_sends": report["late_sends"] as! Int,
+                            "latency_p99_ms": (report["latency_ms"] as! [String: Any])["p99"] as! Double]))
+            }
+
         }
 
         // 4. The stream app: image-loadgen → inference-app → local model server → predictions, read back.

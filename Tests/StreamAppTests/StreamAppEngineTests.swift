@@ -137,11 +137,12 @@ struct StreamAppEngineTests {
         #expect(Set(ids) == Set((0..<imageCount).map { "\($0)" }), "no image lost across the rebalance")
         #expect(second.metrics.snapshot.consumed > 0, "the second member got partitions")
         // Every read gave one output, except those the first member abandoned at the revoke (uncommitted, so the
-        // second member read and produced them again).
-        #expect(
-            first.metrics.snapshot.consumed + second.metrics.snapshot.consumed
-                == ids.count + first.metrics.snapshot.abandoned + second.metrics.snapshot.abandoned,
-            "every read produced once or was abandoned for the next owner")
+        // second member read and produced them again). An abandoned message whose output was already with the
+        // producer may still land: then it gave an output too.
+        let consumed = first.metrics.snapshot.consumed + second.metrics.snapshot.consumed
+        let abandoned = first.metrics.snapshot.abandoned + second.metrics.snapshot.abandoned
+        #expect(ids.count <= consumed, "no output without a read")
+        #expect(ids.count >= consumed - abandoned, "every read produced once or was abandoned for the next owner")
         print("rebalance test: \(ids.count - imageCount) duplicates, \(first.metrics.snapshot.abandoned) abandoned by the first member")
         await fixture.stop()
     }
