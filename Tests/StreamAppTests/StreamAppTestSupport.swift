@@ -191,7 +191,8 @@ func awaitStatus(_ status: Int, at url: String) async throws -> Int {
     let client = HTTPClient()
     var seen = 0
     for _ in 0..<400 where seen != status {
-        seen = try await client.send(HTTPRequest(.get, url), retry: RetryPolicy(maxAttempts: 1)).status
+        // Not listening yet counts as not there yet.
+        seen = (try? await client.send(HTTPRequest(.get, url), retry: RetryPolicy(maxAttempts: 1)))?.status ?? 0
         if seen != status { try await Task.sleep(for: .milliseconds(50)) }
     }
     return seen
