@@ -334,9 +334,10 @@ public final class StreamAppEngine: Sendable {
     /// Dead-letters what is not a JPEG at once, and predicts the rest in one request.
     private func process(_ batch: [StreamAppWorkItem]) async {
         var images: [StreamAppWorkItem] = []
+        let decoder = Result { try JPEGDecoder() }
         for item in batch {
             do {
-                _ = try JPEGDecoder().dimensions(of: item.work.message.value)
+                _ = try decoder.get().dimensions(of: item.work.message.value)
                 images.append(item)
             } catch let error as JPEGError {
                 finish(item, with: deadLetter(item.work, reason: "not a JPEG: \(error.reason)"))
