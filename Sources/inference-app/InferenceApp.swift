@@ -15,8 +15,9 @@ struct InferenceApp: AsyncParsableCommand {
         commandName: "inference-app",
         abstract: "The stream app: read images from Kafka, ask a model server, write the predictions to Kafka.",
         discussion: """
-            Joins a consumer group on the input topic, sends each JPEG to the model (TensorFlow Serving's REST \
-            API: {"instances":[{"b64":…}]}) with --concurrency calls in flight, and writes a JSON prediction to \
+            Joins a consumer group on the input topic, sends the JPEGs to the model in batches (TensorFlow \
+            Serving's REST API: {"instances":[{"b64":…},…]}) with --concurrency requests in flight, and writes a \
+            JSON prediction per image to \
             the output topic, keyed and headed like its input (image-id, run-id, scheduled-at-us and sent-at-us \
             are carried over, so latency can be measured downstream).
 
