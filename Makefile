@@ -85,7 +85,7 @@ demo: deps
 	$$bin/inference-app --bootstrap-servers $$bootstrap -X fetch.wait.max.ms=10 \
 	  --model-url http://127.0.0.1:$(DEMO_MODEL_PORT)/v1/models/image-classifier:predict \
 	  --http-host 127.0.0.1 --http-port $(DEMO_APP_PORT) --log-level warning > $$out/inference-app.log 2>&1 & pids="$$! $$pids"; \
-	for i in $$(seq 300); do curl -fsS http://127.0.0.1:$(DEMO_APP_PORT)/readyz > /dev/null 2>&1 && break; sleep 0.1; done; \
+	for i in $$(seq 600); do curl -fsS http://127.0.0.1:$(DEMO_APP_PORT)/readyz > /dev/null 2>&1 && break; sleep 0.1; done; \
 	curl -fsS http://127.0.0.1:$(DEMO_APP_PORT)/readyz > /dev/null || { echo "inference-app did not become ready; see $$out/inference-app.log"; exit 1; }; \
 	echo "== 4/4 image-loadgen: $(DEMO_RATE) images/s for $(DEMO_DURATION), reading the predictions back"; \
 	$$bin/image-loadgen --bootstrap-servers $$bootstrap -X fetch.wait.max.ms=10 --rate $(DEMO_RATE) --duration $(DEMO_DURATION) \
@@ -95,11 +95,20 @@ demo: deps
 	echo "reports: $$out/report.json, $$out/report.csv, $$out/report.svg; logs and metrics in $$out/"; \
 	echo "stopping inference-app (drains and commits), the model server and Kafka"
 
-## bench: image-loadgen against plain-C baselines in the same run (release build); results in out/bench.json.
+## bench: image-loadgen against plain-C baselines, and inference-app against concurrency/latency, its own unbatched
+## figure and a Python stream app (confluent-kafka + requests, in .venv-bench), all in the same run (release build);
+## results in out/bench.json.
 BENCH_PRODUCTS := local-kafka image-loadgen baseline-kafka-producer baseline-jpeg-encode pipeline-bench
-bench: deps
+BENCH_PRODUCTS += local-model-server inference-app
+BENCH_PYTHON := .venv-bench/bin/python
+
+$(BENCH_PYTHON):
+	python3 -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet 'confluent-kafka==2.16.1' 'requests==2.34.2'
+
+bench: deps $(BENCH_PYTHON)
 	for product in $(BENCH_PRODUCTS); do $(SWIFT) build -c release --product $$product || exit 1; done
-	.build/release/pipeline-bench --output out/bench.json
+	.build/release/pipeline-bench --output out/bench.json --python $(BENCH_PYTHON)
 
 ## librdkafka-current: Debian's current librdkafka, built from the source package of Debian unstable into a prefix
 ## in a git-ignored folder. apt fetches the source with a configuration of its own (its own sources list, state and

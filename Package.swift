@@ -170,6 +170,8 @@ let package = Package(
         .executableTarget(
             name: "pipeline-bench",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // The Python baseline stream app, run by the bench in its own virtual environment.
+            exclude: ["baseline_stream_app.py"],
             swiftSettings: swiftSettings),
 
         // MARK: Tests mirror the libraries; the *TestSupport targets hold helpers and the cloud stand-ins.

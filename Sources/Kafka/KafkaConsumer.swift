@@ -21,15 +21,19 @@ public final class KafkaConsumer: Sendable {
     /// `onRebalance`, for a subscribed group member, is called on the polling thread (inside `poll`) when the group
     /// gives it partitions and before it takes them away; for a revocation it returns the offsets to commit (the
     /// next offsets to read), which are committed synchronously while the partitions are still this member's.
+    ///
+    /// `onCommit` is called on the polling thread with the outcome of every commit, asynchronous or not.
     public init(
         properties: KafkaProperties, groupID: String? = nil, logger: Logger,
-        onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])? = nil
+        onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])? = nil,
+        onCommit: (@Sendable (KafkaCommitResult) -> Void)? = nil
     ) throws {
         KafkaLibrary.warnIfUntested(properties: properties, logger: logger)
         var merged = Self.defaultProperties.merging(properties)
         // librdkafka refuses even a plain assign without a group id; a reader that never commits gets its own.
         merged["group.id"] = groupID ?? merged["group.id"] ?? "image-pipeline-reader-\(UUID().uuidString)"
-        client = try RDKafkaClient(kind: .consumer, properties: merged, logger: logger, onRebalance: onRebalance)
+        client = try RDKafkaClient(
+            kind: .consumer, properties: merged, logger: logger, onRebalance: onRebalance, onCommit: onCommit)
         self.logger = logger
         lagWatermarks = KafkaLagWatermarks(client: client, logger: logger)
         // Route the main queue's events (rebalances, errors) to the consumer queue served by poll.
@@ -136,12 +140,27 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Leaves the group cleanly (its partitions are reassigned at once rather than after a session timeout).
-    public func close() {
+    /// Returns why that did not work out (for example the leave timed out), for callers that report it.
+    @discardableResult
+    public func close() -> KafkaError? {
         let error = rd_kafka_consumer_close(client.handle)
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
-            logger.warning("closing consumer: \(KafkaError.rdKafka(error))")
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            let failure = KafkaError.rdKafka(error, context: "leave the group")
+            logger.warning("closing consumer: \(failure)")
+            return failure
         }
+        return nil
     }
+}
+
+/// The outcome of one offset commit.
+public struct KafkaCommitResult: Sendable {
+    /// Offsets the group coordinator stored.
+    public let committed: [KafkaTopicPartitionOffset]
+    /// Offsets it did not store; commit them (or later ones) again.
+    public let failed: [KafkaTopicPartitionOffset]
+    /// Why, when anything failed.
+    public let error: KafkaError?
 }
 
 /// A change of the partitions a group member owns.

@@ -1,12 +1,17 @@
 import Foundation
 import Google
+import HTTP
 import PipelineConfig
 import PipelineMessages
 
 /// A model deployed on Vertex AI (endpoint predict) or ML Engine (version predict), reached with the credentials
-/// and clients `model-provision` uses. The request is `{"instances":[{"<input>":{"b64":"<base64 JPEG>"}}]}`, as
+/// and clients `model-provision` uses. The request is `{"instances":[{"<input>":{"b64":"<base64 JPEG>"}}, …]}`, as
 /// both APIs document for a TensorFlow model whose serving signature takes encoded image bytes under a named
-/// input; `predictions[0]` is read like TF Serving's.
+/// input; each row of `predictions` is read like TF Serving's.
+///
+/// On the data path a call is one HTTP attempt bounded, token included, by the caller's timeout: the stream app
+/// owns retries, so they are not multiplied by the HTTP client's. A 401 drops the cached token, so a rotated or
+/// re-granted credential works again at the next attempt.
 public struct GooglePredictBackend: ModelServingBackend {
     public let access: GoogleModelAccess
     /// The serving signature's input name. Default: `image_bytes`, as `model-provision predict`.
@@ -27,47 +32,104 @@ public struct GooglePredictBackend: ModelServingBackend {
         return "\(api) in project \(deployment.project), region \(deployment.region)"
     }
 
-    public func predict(jpeg: Data, imageID: String, timeout: Duration) async throws(ModelServingError)
-        -> ModelPredictionResult
-    {
-        let predictions: [GoogleJSON]
-        do {
-            predictions = try await access.provisioner.predict(
-                instances: [.object([inputKey: .object(["b64": .string(jpeg.base64EncodedString())])])])
-        } catch {
-            throw Self.classify(error)
-        }
-        guard let first = predictions.first,
-            let classification = try? JSONDecoder().decode(TFServingClassification.self, from: JSONEncoder().encode(first))
-        else {
-            throw ModelServingError(kind: .permanent, reason: "the model answered no labels and scores")
-        }
-        let ranked = zip(classification.labels, classification.scores)
-            .map { PredictionMessage.Prediction(label: $0, score: $1) }.sorted { $0.score > $1.score }
-        let version = deployment.api == .vertex ? deployment.endpointName : deployment.version
-        return ModelPredictionResult(
-            model: .init(name: deployment.modelName, version: version), predictions: Array(ranked.prefix(topK)))
+    private var model: PredictionMessage.Model {
+        PredictionMessage.Model(
+            name: deployment.modelName, version: deployment.api == .vertex ? deployment.endpointName : deployment.version)
     }
 
-    /// Ready once the endpoint (or the version) exists and has a model deployed to predict with.
-    public func checkReady(timeout: Duration) async throws(ModelServingError) {
+    public func predict(batch: [Data], timeout: Duration) async throws(ModelServingError) -> [ModelPredictionResult] {
+        let provisioner = access.provisioner
+        let instances: [GoogleJSON] = batch.map { .object([inputKey: .object(["b64": .string($0.base64EncodedString())])]) }
+        let call: GoogleRESTCall
         do {
-            guard try await access.provisioner.status().predictURL != nil else {
-                throw ModelServingError(kind: .retriable, reason: "nothing is deployed yet; run model-provision apply")
+            switch deployment.api {
+            case .vertex:
+                call = try provisioner.vertex.predict(
+                    endpoint: provisioner.vertex.endpointName(deployment.endpointName), instances: instances)
+            case .mlEngine:
+                call = try provisioner.mlEngine.predict(
+                    name: provisioner.mlEngine.versionName(model: deployment.mlEngineModelID, version: deployment.version),
+                    instances: instances)
             }
-        } catch let error as ModelServingError {
-            throw error
         } catch {
-            throw Self.classify(error)
+            throw ModelServingError(kind: .permanent, reason: "cannot build the request: \(error)")
+        }
+        let response = try await sendOnce(call, timeout: timeout)
+        guard response.isSuccess else {
+            throw ModelServingError.classifying(status: response.status, reason: GoogleErrorBody.summary(of: response))
+        }
+        guard let predictions = (try? response.decode(VertexPredictResponse.self))?.predictions,
+            predictions.count == batch.count
+        else {
+            throw ModelServingError(kind: .permanent, reason: "the answer has no \"predictions\" row per instance")
+        }
+        var results: [ModelPredictionResult] = []
+        for row in predictions {
+            guard let classification = try? JSONDecoder().decode(TFServingClassification.self, from: JSONEncoder().encode(row))
+            else {
+                throw ModelServingError(kind: .permanent, reason: "the model answered no labels and scores")
+            }
+            let ranked = zip(classification.labels, classification.scores)
+                .map { PredictionMessage.Prediction(label: $0, score: $1) }.sorted { $0.score > $1.score }
+            results.append(ModelPredictionResult(model: model, predictions: Array(ranked.prefix(topK))))
+        }
+        return results
+    }
+
+    /// Ready once the endpoint (or the version) exists and has a model deployed to predict with. This reads the
+    /// admin API, so the stream app calls it at start-up and while paused, never per probe.
+    @discardableResult
+    public func checkReady(timeout: Duration) async throws(ModelServingError) -> PredictionMessage.Model {
+        let provisioner = access.provisioner
+        let deployed = try await ModelCallDeadline.run(timeout: timeout) { () async throws(ModelServingError) -> Bool in
+            do {
+                return try await provisioner.status().predictURL != nil
+            } catch {
+                throw Self.classify(error)
+            }
+        }
+        guard deployed else {
+            throw ModelServingError(kind: .systemic, reason: "nothing is deployed yet; run model-provision apply")
+        }
+        return model
+    }
+
+    /// One attempt, bounded with the token fetch by `timeout`; a 401 drops the token it was refused.
+    private func sendOnce(_ call: GoogleRESTCall, timeout: Duration) async throws(ModelServingError) -> HTTPResponse {
+        let client = access.provisioner.client
+        return try await ModelCallDeadline.run(timeout: timeout) { () async throws(ModelServingError) -> HTTPResponse in
+            let token: GoogleAccessToken
+            do {
+                token = try await client.authorizer.token()
+            } catch {
+                throw Self.classify(error)
+            }
+            let request = HTTPRequest(
+                call.method, call.url,
+                headers: [
+                    HTTPHeader("Authorization", "Bearer \(token.value)"), HTTPHeader("Accept", "application/json"),
+                    HTTPHeader("Content-Type", "application/json"),
+                ], body: call.body, timeout: timeout)
+            let response: HTTPResponse
+            do {
+                response = try await client.http.sendOnce(request)
+            } catch let error as HTTPClientError {
+                throw ModelServingError.classifying(transport: error)
+            } catch {
+                throw ModelServingError(kind: .retriable, reason: "\(error)")
+            }
+            if response.status == 401 { await client.authorizer.drop(token) }
+            return response
         }
     }
 
-    /// Google's overloads and outages (429, 5xx, unreachable, 404 before deployment) are worth waiting out; a
-    /// refused image (400) or a credential problem is not.
+    /// Errors of the admin API and the token endpoint: credentials and permissions are systemic, as is an
+    /// unreachable API; Google's overloads are retriable.
     static func classify(_ error: any Error) -> ModelServingError {
-        guard let error = error as? GoogleError else { return ModelServingError(kind: .permanent, reason: "\(error)") }
-        let retriable =
-            error.kind == .unreachable || error.status.map { $0 == 404 || $0 == 429 || (500...599).contains($0) } ?? false
-        return ModelServingError(kind: retriable ? .retriable : .permanent, status: error.status, reason: error.message)
+        if let error = error as? ModelServingError { return error }
+        guard let error = error as? GoogleError else { return ModelServingError(kind: .systemic, reason: "\(error)") }
+        if let status = error.status { return .classifying(status: status, reason: error.message) }
+        let kind: ModelServingError.Kind = error.kind == .unexpectedResponse ? .retriable : .systemic
+        return ModelServingError(kind: kind, reason: error.message)
     }
 }

@@ -10,8 +10,11 @@ public struct LocalModelServerConfiguration: Sendable {
     public var modelName = "image-classifier"
     /// The version the server reports and serves. Default: 1.
     public var version = 1
-    /// Added to every predict call. Default: none.
+    /// Added to every predict call, however many instances it carries (a model server's fixed cost per request).
+    /// Default: none.
     public var latency = Duration.zero
+    /// Added per instance on top of `latency`, so that batching can be measured honestly. Default: none.
+    public var latencyPerInstance = Duration.zero
     /// A further random delay, uniform in 0…jitter, per call. Default: none.
     public var latencyJitter = Duration.zero
     /// The first N predict calls fail with `errorStatus`. Default: 0.
@@ -101,12 +104,14 @@ public final class LocalModelServer: Sendable {
     }
 
     private func predict(_ body: Data) async -> ServerResponse {
+        let parsed = Result { try Self.instances(in: body) }
+        let count = (try? parsed.get().count) ?? 1
         let (fails, delay) = state.withLock { state -> (Bool, Duration) in
             state.predictCalls += 1
             let fails = state.predictCalls <= configuration.failFirst
                 || (configuration.errorRate > 0 && state.random.nextUnit() < configuration.errorRate)
             let jitter = configuration.latencyJitter * state.random.nextUnit()
-            return (fails, configuration.latency + jitter)
+            return (fails, configuration.latency + jitter + configuration.latencyPerInstance * count)
         }
         if delay > .zero { try? await Task.sleep(for: delay) }
         if fails {
@@ -118,7 +123,7 @@ public final class LocalModelServer: Sendable {
         }
         let instances: [Data]
         do {
-            instances = try Self.instances(in: body)
+            instances = try parsed.get()
         } catch {
             return Self.error("\(error)", status: 400)
         }

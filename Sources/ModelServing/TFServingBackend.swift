@@ -5,9 +5,9 @@ import Synchronization
 
 /// TensorFlow Serving's REST API (https://www.tensorflow.org/tfx/serving/api_rest).
 ///
-/// Predict: `POST …/v1/models/NAME[/versions/N]:predict` with `{"instances":[{"b64":"<base64 JPEG>"}]}`, the row
-/// format for a model whose serving signature takes encoded image bytes. The answer's `predictions[0]` is read as
-/// an object of parallel label and score lists (`labels`/`classes` with `scores`/`probabilities`), the usual
+/// Predict: `POST …/v1/models/NAME[/versions/N]:predict` with `{"instances":[{"b64":"<base64 JPEG>"}, …]}`, the row
+/// format for a model whose serving signature takes encoded image bytes. Each row of the answer's `predictions` is
+/// read as an object of parallel label and score lists (`labels`/`classes` with `scores`/`probabilities`), the usual
 /// output of an image classifier's serving signature. Status: `GET …/v1/models/NAME[/versions/N]`.
 public struct TFServingBackend: ModelServingBackend {
     public let predictURL: String
@@ -57,11 +57,11 @@ public struct TFServingBackend: ModelServingBackend {
         "TF Serving model \(modelName)" + (pinnedVersion.map { " version \($0)" } ?? "") + " at \(statusURL)"
     }
 
-    public func predict(jpeg: Data, imageID: String, timeout: Duration) async throws(ModelServingError)
-        -> ModelPredictionResult
-    {
-        let body = TFServingPredictRequest(instances: [.init(b64: jpeg.base64EncodedString())])
-        let response = try await send(.json(.post, predictURL, body: body, timeout: timeout))
+    public func predict(batch: [Data], timeout: Duration) async throws(ModelServingError) -> [ModelPredictionResult] {
+        let response = try await send(
+            HTTPRequest(
+                .post, predictURL, headers: [HTTPHeader("Content-Type", "application/json")],
+                body: TFServingPredictRequest.body(batch), timeout: timeout))
         guard response.isSuccess else { throw Self.error(for: response) }
         let decoded: TFServingPredictResponse
         do {
@@ -69,50 +69,55 @@ public struct TFServingBackend: ModelServingBackend {
         } catch {
             throw ModelServingError(kind: .permanent, reason: "cannot read the model's answer: \(error)")
         }
-        guard let first = decoded.predictions.first else {
-            throw ModelServingError(kind: .permanent, reason: "the model answered no predictions")
+        guard decoded.predictions.count == batch.count else {
+            throw ModelServingError(
+                kind: .permanent,
+                reason: "the model answered \(decoded.predictions.count) predictions for \(batch.count) instances")
         }
-        let ranked = zip(first.labels, first.scores).map { PredictionMessage.Prediction(label: $0, score: $1) }
-            .sorted { $0.score > $1.score }
-        let version = pinnedVersion ?? discoveredVersion.value ?? ""
-        return ModelPredictionResult(
-            model: .init(name: modelName, version: version), predictions: Array(ranked.prefix(topK)))
+        let model = PredictionMessage.Model(name: modelName, version: pinnedVersion ?? discoveredVersion.value ?? "")
+        return decoded.predictions.map { row in
+            let ranked = zip(row.labels, row.scores).map { PredictionMessage.Prediction(label: $0, score: $1) }
+                .sorted { $0.score > $1.score }
+            return ModelPredictionResult(model: model, predictions: Array(ranked.prefix(topK)))
+        }
     }
 
-    public func checkReady(timeout: Duration) async throws(ModelServingError) {
+    /// Ready when a version is AVAILABLE; remembers the newest such version, which predictions then carry.
+    @discardableResult
+    public func checkReady(timeout: Duration) async throws(ModelServingError) -> PredictionMessage.Model {
         let response = try await send(HTTPRequest(.get, statusURL, timeout: timeout))
         guard response.isSuccess else { throw Self.error(for: response) }
         let status: TFServingModelStatus
         do {
             status = try response.decode()
         } catch {
-            throw ModelServingError(kind: .permanent, reason: "cannot read the model status: \(error)")
+            throw ModelServingError(kind: .systemic, reason: "cannot read the model status: \(error)")
         }
-        guard let available = status.modelVersionStatus.first(where: { $0.state == "AVAILABLE" }) else {
+        let available = status.modelVersionStatus.filter { $0.state == "AVAILABLE" }
+            .max { (Int($0.version) ?? 0) < (Int($1.version) ?? 0) }
+        guard let available else {
             let states = status.modelVersionStatus.map { "\($0.version): \($0.state)" }.joined(separator: ", ")
-            throw ModelServingError(kind: .retriable, reason: "no version of \(modelName) is AVAILABLE (\(states))")
+            throw ModelServingError(kind: .systemic, reason: "no version of \(modelName) is AVAILABLE (\(states))")
         }
         discoveredVersion.value = available.version
+        return PredictionMessage.Model(name: modelName, version: pinnedVersion ?? available.version)
     }
 
     private func send(_ request: @autoclosure () throws -> HTTPRequest) async throws(ModelServingError) -> HTTPResponse {
         do {
             return try await client.sendOnce(try request())
         } catch let error as HTTPClientError {
-            throw ModelServingError(kind: error.isRetriable ? .retriable : .permanent, reason: "\(error)")
+            throw ModelServingError.classifying(transport: error)
         } catch {
             throw ModelServingError(kind: .permanent, reason: "\(error)")
         }
     }
 
-    /// TF Serving explains a failure as `{"error": "…"}`. A 404 (model not loaded yet, or a wrong name) counts as
-    /// retriable: dead-lettering every image because of a server-side or configuration problem would be worse
-    /// than waiting, and `/readyz` reports it meanwhile.
+    /// TF Serving explains a failure as `{"error": "…"}`.
     static func error(for response: HTTPResponse) -> ModelServingError {
         let explanation = (try? response.decode(TFServingErrorBody.self).error) ?? String(response.bodyText.prefix(200))
-        let retriable = RetryPolicy().retriableStatuses.contains(response.status) || response.status == 404
-        return ModelServingError(
-            kind: retriable ? .retriable : .permanent, status: response.status, reason: explanation,
+        return ModelServingError.classifying(
+            status: response.status, reason: explanation,
             retryAfter: RetryPolicy.parseRetryAfter(response.headers.value(named: "Retry-After")))
     }
 }
@@ -135,6 +140,19 @@ public struct TFServingPredictRequest: Codable, Sendable {
     }
 
     public var instances: [Instance]
+
+    /// `{"instances":[{"b64":"…"},…]}`, written directly: base64 needs no JSON escaping, and on the data path the
+    /// encoder's scan of every character is measurable.
+    static func body(_ images: [Data]) -> Data {
+        var body = Data("{\"instances\":[".utf8)
+        for (index, image) in images.enumerated() {
+            body.append(contentsOf: Array((index == 0 ? "{\"b64\":\"" : ",{\"b64\":\"").utf8))
+            body.append(image.base64EncodedData())
+            body.append(contentsOf: Array("\"}".utf8))
+        }
+        body.append(contentsOf: Array("]}".utf8))
+        return body
+    }
 }
 
 /// One row of `predictions`: parallel lists of labels and scores, under the names classifiers commonly export.

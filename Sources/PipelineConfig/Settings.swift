@@ -238,6 +238,14 @@ public struct StreamAppSettings: Sendable, Equatable {
     public var modelURL = "http://127.0.0.1:8501/v1/models/image-classifier:predict"
     /// Requests in flight to the model. Default: 32.
     public var concurrency = 32
+    /// Images per model request. Default: 8.
+    public var batchSize = 8
+    /// How long a request waits for more images to fill its batch. Default: 2 ms.
+    public var batchLinger = Duration.milliseconds(2)
+    /// Retriable failures of one image, while the model answers others, before it is dead-lettered. Default: 5.
+    public var maxAttempts = 5
+    /// How often acknowledged offsets are committed. Default: 1 s.
+    public var commitInterval = Duration.seconds(1)
     /// Default: 10 s.
     public var requestTimeout = Duration.seconds(10)
     /// On SIGTERM, how long in-flight work may take to finish; a pod's termination grace period must exceed it.
@@ -256,6 +264,7 @@ public struct StreamAppSettings: Sendable, Equatable {
     init(_ reader: ConfigReader) throws(ConfigurationError) {
         try reader.rejectUnknownKeys([
             "input_topic", "output_topic", "dead_letter_topic", "group_id", "model_backend", "model_url", "concurrency",
+            "batch_size", "batch_linger", "max_attempts", "commit_interval",
             "request_timeout", "drain_timeout", "http_port", "image", "replicas", "resources",
         ])
         inputTopic = try reader.string("input_topic", default: inputTopic)
@@ -265,6 +274,10 @@ public struct StreamAppSettings: Sendable, Equatable {
         modelBackend = try reader.choice("model_backend", default: modelBackend)
         modelURL = try reader.string("model_url", default: modelURL)
         concurrency = try reader.int("concurrency", default: concurrency)
+        batchSize = try reader.int("batch_size", default: batchSize)
+        batchLinger = try reader.duration("batch_linger", default: batchLinger)
+        maxAttempts = try reader.int("max_attempts", default: maxAttempts)
+        commitInterval = try reader.duration("commit_interval", default: commitInterval)
         requestTimeout = try reader.duration("request_timeout", default: requestTimeout)
         drainTimeout = try reader.duration("drain_timeout", default: drainTimeout)
         httpPort = try reader.int("http_port", default: httpPort)
@@ -272,6 +285,9 @@ public struct StreamAppSettings: Sendable, Equatable {
         replicas = try reader.int("replicas", default: replicas)
         resources = try ResourceSettings(try reader.child("resources"), defaults: resources)
         guard concurrency >= 1 else { throw reader.error("concurrency", "must be at least 1, got \(concurrency)") }
+        guard batchSize >= 1 else { throw reader.error("batch_size", "must be at least 1, got \(batchSize)") }
+        guard maxAttempts >= 1 else { throw reader.error("max_attempts", "must be at least 1, got \(maxAttempts)") }
+        guard commitInterval > .zero else { throw reader.error("commit_interval", "must be above 0") }
         guard drainTimeout >= .seconds(1) else { throw reader.error("drain_timeout", "must be at least 1s") }
         guard replicas >= 1 else { throw reader.error("replicas", "must be at least 1, got \(replicas)") }
         guard (1...65535).contains(httpPort) else { throw reader.error("http_port", "must be a port number, 1 to 65535") }

@@ -15,6 +15,7 @@ struct PartitionProgress {
 
     struct Entry {
         let offset: Int64
+        let readAt: ContinuousClock.Instant
         var stage: Stage
     }
 
@@ -40,8 +41,8 @@ struct PartitionProgress {
         return offset > lastOffset
     }
 
-    mutating func add(offset: Int64) {
-        entries.append(Entry(offset: offset, stage: .predicting))
+    mutating func add(offset: Int64, readAt: ContinuousClock.Instant) {
+        entries.append(Entry(offset: offset, readAt: readAt, stage: .predicting))
     }
 
     mutating func complete(offset: Int64, with message: KafkaOutgoingMessage) {
@@ -75,6 +76,11 @@ struct PartitionProgress {
             committable = last.offset + 1
             entries.removeFirst(prefix.count)
         }
+    }
+
+    /// A commit of `offset` failed: commit it again at the next turn, unless a later one is already under way.
+    mutating func commitFailed(offset: Int64) {
+        if committed == offset { committed = nil }
     }
 
     /// The offset to commit, if it moved since the last commit.

@@ -8,23 +8,67 @@ final class StreamAppCore: Sendable {
     private let metrics: StreamAppMetrics
     private let logger: Logger
 
-    init(metrics: StreamAppMetrics, deadLetterTopic: String, logger: Logger) {
-        state = Mutex(StreamAppState(deadLetterTopic: deadLetterTopic))
+    init(metrics: StreamAppMetrics, configuration: StreamAppConfiguration, logger: Logger) {
+        state = Mutex(
+            StreamAppState(
+                deadLetterTopic: configuration.deadLetterTopic,
+                health: ModelHealth(threshold: configuration.breakerThreshold, window: configuration.breakerWindow)))
         self.metrics = metrics
         self.logger = logger
     }
 
     /// Runs `body` under the lock, then publishes the gauges it may have moved.
     func withState<Result>(_ body: (inout StreamAppState) -> Result) -> Result {
-        let (result, buffered, abandoned) = state.withLock { state in
-            (body(&state), state.buffered, state.abandoned)
+        let (result, buffered, abandoned, systemic) = state.withLock { state in
+            (body(&state), state.buffered, state.abandoned, state.health.isSystemic)
         }
         metrics.update {
             $0.inFlight = buffered
             $0.inFlightHighWater = max($0.inFlightHighWater, buffered)
             $0.abandoned = abandoned
+            $0.systemicFailure = systemic
         }
         return result
+    }
+
+    /// Applies a change of the model's health under the lock and logs it once, when it happens. `modelAnswered`:
+    /// a model call returned, which is progress for `/healthz` whatever it said.
+    func updateHealth(modelAnswered: Bool = false, _ body: (inout ModelHealth, _ buffered: Int) -> ModelHealth.Change) {
+        let change = withState { state in
+            let buffered = state.buffered
+            let change = body(&state.health, buffered)
+            if modelAnswered { state.lastProgress = .now }
+            return change
+        }
+        switch change {
+        case .none:
+            return
+        case .becameSystemic(let reason):
+            metrics.update { $0.systemicChanges += 1 }
+            logger.error(
+                "systemic model failure: pausing consumption and retrying; nothing is dead-lettered until it ends",
+                metadata: ["reason": "\(reason)"])
+        case .recovered:
+            metrics.update { $0.systemicChanges += 1 }
+            logger.notice("the model answers again: resuming consumption")
+        }
+    }
+
+    /// Called on the polling thread with the outcome of every offset commit.
+    func committed(_ result: KafkaCommitResult) {
+        guard let error = result.error else {
+            metrics.update { $0.commits += 1 }
+            return
+        }
+        withState { state in
+            for offset in result.failed { state.commitFailed(offset) }
+        }
+        metrics.update { $0.commitFailures += 1 }
+        // Still-owned partitions are committed again at the next interval (or at stop); revoked ones are the next
+        // owner's, which redoes what followed their last commit.
+        logger.warning(
+            "offset commit failed; a later commit covers it while the partitions are still this member's",
+            metadata: ["error": "\(error)", "partitions": "\(result.failed.map { "\($0.topic)/\($0.partition)@\($0.offset)" })"])
     }
 
     /// Called on the producer's polling thread for every message it was given.
@@ -48,11 +92,17 @@ final class StreamAppCore: Sendable {
     func rebalanced(_ event: KafkaRebalance) -> [KafkaTopicPartitionOffset] {
         switch event {
         case .assigned(let partitions):
+            withState {
+                $0.assigned.formUnion(partitions.map(TopicPartition.init))
+                $0.assignmentChanges += 1
+            }
             logger.info("partitions assigned", metadata: ["partitions": "\(partitions.map { "\($0.topic)/\($0.partition)" })"])
             return []
         case .revoked(let partitions):
             let (offsets, abandoned) = withState { state in
                 let before = state.abandoned
+                state.assigned.subtract(partitions.map(TopicPartition.init))
+                state.assignmentChanges += 1
                 let offsets = state.revoke(partitions.map(TopicPartition.init))
                 return (offsets, state.abandoned - before)
             }
@@ -80,25 +130,39 @@ struct StreamAppState {
     }
 
     let deadLetterTopic: String
+    var health: ModelHealth
     var consuming = false
     var stopRequested = false
     var failure: (any Error)?
+    /// The partitions the group gave this member, and how often that changed (an assignment starts unpaused).
+    var assigned = Set<TopicPartition>()
+    var assignmentChanges = 0
+    /// The last time pending work moved: a model call returned or Kafka acknowledged an output.
+    var lastProgress = ContinuousClock.now
+    /// The last turn of the polling thread.
+    var lastPoll = ContinuousClock.now
     private(set) var partitions: [TopicPartition: PartitionProgress] = [:]
     private var nextGeneration = 0
     /// Read messages waiting for a prediction slot, oldest first.
-    var waiting: [(work: StreamAppWork, generation: Int)] = []
+    var waiting: [StreamAppWorkItem] = []
     /// Worker tasks running; each takes waiting messages until none is left.
     var predictingWorkers = 0
+    /// Workers waiting (`batchLinger`) to fill their batch: they will take what arrives meanwhile.
+    var lingeringWorkers = 0
     private var deliveries: [UInt64: Delivery] = [:]
     private var nextDeliveryID: UInt64 = 1
     private(set) var abandoned = 0
 
-    init(deadLetterTopic: String) {
+    init(deadLetterTopic: String, health: ModelHealth) {
         self.deadLetterTopic = deadLetterTopic
+        self.health = health
     }
 
     /// Read and not yet acknowledged, over all partitions.
     var buffered: Int { partitions.values.reduce(0) { $0 + $1.entries.count } }
+
+    /// When the oldest message still in flight was read.
+    var oldestInFlight: ContinuousClock.Instant? { partitions.values.compactMap { $0.entries.first?.readAt }.min() }
 
     func isCurrent(_ partition: TopicPartition, generation: Int) -> Bool {
         partitions[partition]?.generation == generation
@@ -106,7 +170,7 @@ struct StreamAppState {
 
     /// Records a message read and returns the generation its work belongs to. An offset that does not move
     /// forward means the consumer went back to the committed offset: the old work is abandoned.
-    mutating func track(_ message: KafkaMessage, partition: TopicPartition) -> Int {
+    mutating func track(_ message: KafkaMessage, partition: TopicPartition, readAt: ContinuousClock.Instant) -> Int {
         if let progress = partitions[partition], !progress.continues(with: message.offset) {
             abandon(partition)
         }
@@ -114,19 +178,35 @@ struct StreamAppState {
             nextGeneration += 1
             partitions[partition] = PartitionProgress(generation: nextGeneration)
         }
-        partitions[partition]!.add(offset: message.offset)
+        partitions[partition]!.add(offset: message.offset, readAt: readAt)
         return partitions[partition]!.generation
     }
 
-    /// The oldest waiting message that still counts; nil ends the calling worker.
-    mutating func nextWaiting() -> (StreamAppWork, Int)? {
-        while !waiting.isEmpty {
-            let next = waiting.removeFirst()
-            if isCurrent(next.work.partition, generation: next.generation) { return next }
+    /// Up to `limit` of the oldest waiting messages that still count, for one model request. With `endingWorker`,
+    /// finding none ends the calling worker in the same step, so a message read meanwhile starts a new one.
+    mutating func takeWaiting(limit: Int, endingWorker: Bool) -> [StreamAppWorkItem] {
+        var taken: [StreamAppWorkItem] = []
+        var index = 0
+        while index < waiting.count && taken.count < limit {
+            let next = waiting[index]
+            if isCurrent(next.work.partition, generation: next.generation) { taken.append(next) }
+            index += 1
         }
-        predictingWorkers -= 1
-        return nil
+        waiting.removeFirst(index)
+        if taken.isEmpty && endingWorker { predictingWorkers -= 1 }
+        return taken
     }
+
+    /// Whether waiting messages need one more worker: none is lingering to take them, or more wait than a
+    /// batch holds. Counts the new worker when it does.
+    mutating func startsWorker(concurrency: Int, batchSize: Int) -> Bool {
+        guard !waiting.isEmpty, predictingWorkers < concurrency,
+            lingeringWorkers == 0 || waiting.count >= batchSize
+        else { return false }
+        predictingWorkers += 1
+        return true
+    }
+
 
     mutating func complete(
         _ partition: TopicPartition, generation: Int, offset: Int64, with message: KafkaOutgoingMessage
@@ -151,6 +231,7 @@ struct StreamAppState {
 
     mutating func acknowledge(_ report: KafkaDeliveryReport) -> Delivery? {
         guard let delivery = deliveries.removeValue(forKey: report.id) else { return nil }
+        lastProgress = .now
         if report.error == nil, isCurrent(delivery.partition, generation: delivery.generation) {
             partitions[delivery.partition]!.acknowledge(offset: delivery.offset)
         }
@@ -167,6 +248,10 @@ struct StreamAppState {
             offsets.append(KafkaTopicPartitionOffset(topic: partition.topic, partition: partition.partition, offset: offset))
         }
         return offsets
+    }
+
+    mutating func commitFailed(_ offset: KafkaTopicPartitionOffset) {
+        partitions[TopicPartition(offset)]?.commitFailed(offset: offset.offset)
     }
 
     /// Forgets partitions taken away from this member; returns the offsets Kafka acknowledged, to commit.

@@ -25,6 +25,18 @@ public final class StreamAppMetrics: Sendable {
         public var pauses = 0
         /// Calls to the model in progress.
         public var predicting = 0
+        /// Model requests sent, and the images they carried (their ratio is the mean batch size).
+        public var modelRequests = 0
+        public var modelInstances = 0
+        /// Whether a systemic model failure holds consumption (credentials, model missing, outage).
+        public var systemicFailure = false
+        /// Times the model went systemic or recovered.
+        public var systemicChanges = 0
+        /// Offset commits the coordinator confirmed, and those it refused (retried at the next interval).
+        public var commits = 0
+        public var commitFailures = 0
+        /// Age of the oldest message read and not yet acknowledged, in seconds; 0 when none is.
+        public var oldestInFlightSeconds = 0.0
         public var latencyBucketCounts = [Int](repeating: 0, count: StreamAppMetrics.latencyBuckets.count)
         public var latencyCount = 0
         public var latencySum = 0.0
@@ -79,6 +91,24 @@ public final class StreamAppMetrics: Sendable {
             [("", "\(snapshot.pauses)")])
         metric("inference_app_in_flight", "gauge", "Messages read and not yet acknowledged downstream.", [("", "\(snapshot.inFlight)")])
         metric("inference_app_model_requests_in_flight", "gauge", "Calls to the model in progress.", [("", "\(snapshot.predicting)")])
+        metric("inference_app_model_requests_total", "counter", "Model requests sent.", [("", "\(snapshot.modelRequests)")])
+        metric(
+            "inference_app_model_instances_total", "counter", "Images sent in model requests (over requests: the batch size).",
+            [("", "\(snapshot.modelInstances)")])
+        metric(
+            "inference_app_model_systemic_failure", "gauge",
+            "1 while a systemic model failure pauses consumption (nothing is dead-lettered meanwhile).",
+            [("", snapshot.systemicFailure ? "1" : "0")])
+        metric(
+            "inference_app_model_systemic_changes_total", "counter", "Times a systemic model failure began or ended.",
+            [("", "\(snapshot.systemicChanges)")])
+        metric("inference_app_commits_total", "counter", "Offset commits the group coordinator confirmed.", [("", "\(snapshot.commits)")])
+        metric(
+            "inference_app_commit_failures_total", "counter", "Offset commits that failed (retried at the next interval).",
+            [("", "\(snapshot.commitFailures)")])
+        metric(
+            "inference_app_oldest_in_flight_age_seconds", "gauge", "Age of the oldest message read and not yet acknowledged.",
+            [("", "\(snapshot.oldestInFlightSeconds)")])
         var cumulative = 0
         var buckets: [(labels: String, value: String)] = []
         for (bound, count) in zip(Self.latencyBuckets, snapshot.latencyBucketCounts) {

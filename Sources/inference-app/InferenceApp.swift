@@ -15,26 +15,38 @@ struct InferenceApp: AsyncParsableCommand {
         commandName: "inference-app",
         abstract: "The stream app: read images from Kafka, ask a model server, write the predictions to Kafka.",
         discussion: """
-            Joins a consumer group on the input topic, sends each JPEG to the model (TensorFlow Serving's REST \
-            API: {"instances":[{"b64":…}]}) with --concurrency calls in flight, and writes a JSON prediction to \
+            Joins a consumer group on the input topic, sends the JPEGs to the model in batches (TensorFlow \
+            Serving's REST API: {"instances":[{"b64":…},…]}) with --concurrency requests in flight, and writes a \
+            JSON prediction per image to \
             the output topic, keyed and headed like its input (image-id, run-id, scheduled-at-us and sent-at-us \
             are carried over, so latency can be measured downstream).
 
-            Guarantees: at least once, in order per partition. An input offset is committed only after Kafka \
-            acknowledged its prediction (or dead letter) and every one before it. Retriable model failures \
-            (429, 5xx, refused connections, timeouts) are retried with backoff for as long as it takes; an image \
-            that cannot be predicted (not a JPEG, 400 from the model) goes to the dead-letter topic with a \
-            dlq-reason header. Nothing is dropped silently.
+            Guarantees: at least once, in order per partition. An input offset is committed (every \
+            --commit-interval, on revoke and on stop) only after Kafka acknowledged its prediction (or dead letter) \
+            and every one before it. Images go to the model --batch-size at a time (the instances list), waiting at \
+            most --batch-linger to fill a batch.
 
-            Operations: GET /healthz (alive), /readyz (consuming and the model is AVAILABLE) and /metrics \
-            (Prometheus) on --http-port. SIGTERM stops consuming, lets in-flight work finish for up to \
-            --drain-timeout, commits, leaves the group and exits 0.
+            Failure policy. An image's own failure goes to the dead-letter topic with a dlq-reason header: not a \
+            JPEG; refused by the model (400: a refused batch is split until the refused image is alone); or \
+            "retries exhausted: <last error>" after --max-attempts timeouts, 429s or 5xx while other images got \
+            through. A systemic failure is never the image's fault and dead-letters nothing: credentials refused \
+            (401, 403), model not found (404), connection refused, DNS, TLS, the status check failing, or the same \
+            failure hitting several requests with no success between (a circuit breaker). Consumption then pauses, \
+            calls are retried with backoff, /readyz fails and inference_app_model_systemic_failure is 1, until the \
+            model answers again.
+
+            Operations: GET /healthz (fails only when wedged: work pending and nothing moved for --stall-timeout), \
+            /readyz (partitions assigned, the model answered its status check, no systemic failure) and /metrics \
+            (Prometheus) on --http-port. The group is joined once the model has answered, so predictions carry its \
+            version from the first. SIGTERM stops consuming, lets in-flight work finish for up to --drain-timeout, \
+            commits, leaves the group and exits 0. Outputs are partitioned with murmur2_random by key (as Java \
+            clients do; -X partitioner=… overrides).
 
             Examples:
               local-kafka --topic images:6 --topic predictions:6 --topic images-dlq:1 &
               local-model-server --port 8501 &
               inference-app --bootstrap-servers 127.0.0.1:PORT   # the default --model-url
-              inference-app --config pipeline.yaml --concurrency 64 -X linger.ms=2
+              inference-app --config pipeline.yaml --concurrency 64 --batch-size 16 -X linger.ms=2
               inference-app --allow-plain-http \\
                 --model-url http://tf-serving:8501/v1/models/image-classifier:predict
             """)
@@ -69,8 +81,26 @@ struct InferenceApp: AsyncParsableCommand {
     @Option(help: "Model calls in flight. Default: stream_app.concurrency (32).")
     var concurrency: Int?
 
+    @Option(help: "Images per model request. Default: stream_app.batch_size (8).")
+    var batchSize: Int?
+
+    @Option(help: ArgumentHelp(
+        "How long a request waits to fill its batch. Default: stream_app.batch_linger (2ms).", valueName: "duration"))
+    var batchLinger: String?
+
     @Option(help: ArgumentHelp("Bound of one model call. Default: stream_app.request_timeout (10s).", valueName: "duration"))
     var requestTimeout: String?
+
+    @Option(help: "Retriable failures of one image, while others succeed, before it is dead-lettered. Default: stream_app.max_attempts (5).")
+    var maxAttempts: Int?
+
+    @Option(help: ArgumentHelp(
+        "How often acknowledged offsets are committed. Default: stream_app.commit_interval (1s).", valueName: "duration"))
+    var commitInterval: String?
+
+    @Option(help: ArgumentHelp(
+        "/healthz fails when work is pending and nothing moved for this long.", valueName: "duration"))
+    var stallTimeout = "2m"
 
     @Option(
         help: ArgumentHelp(
@@ -107,6 +137,17 @@ struct InferenceApp: AsyncParsableCommand {
             throw ValidationError("Please pass an --http-port from 0 to 65535.")
         }
         if let drainTimeout { _ = try parseDuration(drainTimeout, flag: "--drain-timeout") }
+        if let batchSize, !(1...1_000).contains(batchSize) {
+            throw ValidationError("Please pass a --batch-size from 1 to 1000.")
+        }
+        if let maxAttempts, maxAttempts < 1 { throw ValidationError("Please pass a --max-attempts of 1 or more.") }
+        if let batchLinger { _ = try parseDuration(batchLinger, flag: "--batch-linger") }
+        if let commitInterval, try parseDuration(commitInterval, flag: "--commit-interval") <= .zero {
+            throw ValidationError("Please pass a --commit-interval above 0.")
+        }
+        if try parseDuration(stallTimeout, flag: "--stall-timeout") <= .zero {
+            throw ValidationError("Please pass a --stall-timeout above 0.")
+        }
         if let requestTimeout, try parseDuration(requestTimeout, flag: "--request-timeout") <= .zero {
             throw ValidationError("Please pass a --request-timeout above 0.")
         }
@@ -132,6 +173,11 @@ struct InferenceApp: AsyncParsableCommand {
         configuration.deadLetterTopic = deadLetterTopic ?? app.deadLetterTopic
         configuration.groupID = groupID ?? app.groupID
         configuration.concurrency = concurrency ?? app.concurrency
+        configuration.batchSize = batchSize ?? app.batchSize
+        configuration.batchLinger = try batchLinger.map { try parseDuration($0, flag: "--batch-linger") } ?? app.batchLinger
+        configuration.maxAttempts = maxAttempts ?? app.maxAttempts
+        configuration.commitInterval = try commitInterval.map { try parseDuration($0, flag: "--commit-interval") } ?? app.commitInterval
+        configuration.stallTimeout = try parseDuration(stallTimeout, flag: "--stall-timeout")
         configuration.requestTimeout = modelTimeout
         configuration.drainTimeout = try drainTimeout.map { try parseDuration($0, flag: "--drain-timeout") } ?? app.drainTimeout
 
@@ -140,7 +186,7 @@ struct InferenceApp: AsyncParsableCommand {
         let port = httpPort ?? app.httpPort
         let server: EmbeddedHTTPServer
         do {
-            server = try await StreamAppHTTPEndpoints.start(host: httpHost, port: UInt16(port), engine: engine, backend: backend)
+            server = try await StreamAppHTTPEndpoints.start(host: httpHost, port: UInt16(port), engine: engine)
         } catch {
             throw InferenceAppError(description: "cannot serve /healthz on \(httpHost):\(port): \(error)")
         }

@@ -21,13 +21,15 @@ struct LocalModelServerCommand: AsyncParsableCommand {
             (scores sum to 1), best first. The answer is {"predictions":[{"labels":[…],"scores":[…]}]}. A body \
             that is not a JPEG gets 400 with {"error": …}, as TF Serving answers.
 
-            For load and fault tests it can add latency (--latency, --latency-jitter) and fail on purpose \
+            It answers batches ({"instances": [several]}), as TF Serving does. For load and fault tests it can add \
+            latency per call and per image (--latency, --latency-jitter, --latency-per-instance) and fail on purpose \
             (--fail-first, --error-rate, --error-status). In Kubernetes, run the real TF Serving image \
             (tensorflow/serving, REST port 8501) instead.
 
             Examples:
               local-model-server --port 8501 --model-name image-classifier
               local-model-server --latency 20ms --latency-jitter 5ms
+              local-model-server --latency 20ms --latency-per-instance 1ms  # batches cost more
               local-model-server --fail-first 50 --error-status 503  # an outage
               local-model-server --error-rate 0.01 --seed 7
             """)
@@ -46,8 +48,11 @@ struct LocalModelServerCommand: AsyncParsableCommand {
     @Option(help: "The model version reported and served.")
     var modelVersion = 1
 
-    @Option(help: ArgumentHelp("Latency added to every predict call, e.g. 20ms.", valueName: "duration"))
+    @Option(help: ArgumentHelp("Latency added to every predict call, however many images it carries, e.g. 20ms.", valueName: "duration"))
     var latency = "0s"
+
+    @Option(help: ArgumentHelp("Latency added per image of a call, on top of --latency, e.g. 1ms.", valueName: "duration"))
+    var latencyPerInstance = "0s"
 
     @Option(help: ArgumentHelp("Extra random latency per call, uniform from 0 to this.", valueName: "duration"))
     var latencyJitter = "0s"
@@ -84,8 +89,11 @@ struct LocalModelServerCommand: AsyncParsableCommand {
         }
     }
 
-    private func durations() throws -> (latency: Duration, jitter: Duration) {
-        (try parseDuration(latency, flag: "--latency"), try parseDuration(latencyJitter, flag: "--latency-jitter"))
+    private func durations() throws -> (latency: Duration, jitter: Duration, perInstance: Duration) {
+        (
+            try parseDuration(latency, flag: "--latency"), try parseDuration(latencyJitter, flag: "--latency-jitter"),
+            try parseDuration(latencyPerInstance, flag: "--latency-per-instance")
+        )
     }
 
     func run() async throws {
@@ -94,7 +102,7 @@ struct LocalModelServerCommand: AsyncParsableCommand {
         var configuration = LocalModelServerConfiguration()
         configuration.modelName = modelName ?? settings.google.model.name
         configuration.version = modelVersion
-        (configuration.latency, configuration.latencyJitter) = try durations()
+        (configuration.latency, configuration.latencyJitter, configuration.latencyPerInstance) = try durations()
         configuration.failFirst = failFirst
         configuration.errorRate = errorRate
         configuration.errorStatus = errorStatus

@@ -31,6 +31,15 @@ struct PipelineBench: ParsableCommand {
     @Option(help: "Where to write the results.")
     var output = "out/bench.json"
 
+    @Flag(help: "Run only the stream-app benchmarks (inference-app and its baselines).")
+    var streamAppOnly = false
+
+    @Option(help: "Images per stream-app throughput and CPU run.")
+    var pipelineImages = 8_000
+
+    @Option(help: "A Python with confluent-kafka and requests, for the baseline stream app (make bench makes one).")
+    var python = ".venv-bench/bin/python"
+
     func run() throws {
         let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         func binary(_ name: String) -> String { binaries.appendingPathComponent(name).path }
@@ -43,7 +52,7 @@ struct PipelineBench: ParsableCommand {
         let emptyConfig = scratch.appendingPathComponent("empty.yaml").path
         try Data().write(to: URL(fileURLWithPath: emptyConfig))
         let topics = ["c-producer", "loadgen-folder", "loadgen-pool", "loadgen-fresh", "pipeline-dlq"]
-            + fixedRates.map { "rate-\($0)" } + [0, 20].flatMap { ["pipeline-in-\($0)ms", "pipeline-out-\($0)ms"] }
+            + fixedRates.map { "rate-\($0)" } + Self.pipelineRuns.flatMap { ["pipeline-in-\($0)", "pipeline-out-\($0)"] }
         let cluster = Process()
         cluster.executableURL = URL(fileURLWithPath: binary("local-kafka"))
         cluster.arguments = ["--brokers", "3", "--bootstrap-file", bootstrapFile, "--log-level", "error", "--config", emptyConfig]
@@ -77,68 +86,97 @@ struct PipelineBench: ParsableCommand {
             Double(report["delivered"] as! Int) / (report["elapsed_s"] as! Double)
         }
 
-        // 1. Producer throughput: the same JPEG files, as fast as possible, C versus image-loadgen.
-        var cRates: [Double] = []
-        var folderRates: [Double] = []
-        for _ in 0..<rounds {
-            let c = try runJSON(binary("baseline-kafka-producer"), [bootstrap, "c-producer", String(messages)] + jpegFiles)
-            cRates.append(c["rate"] as! Double)
-            folderRates.append(rate(ofAcknowledged: try loadgen("loadgen-folder", ["--rate", "0", "--count", String(messages), "--source", images])))
-        }
-        let pool = rate(ofAcknowledged: try loadgen(
-            "loadgen-pool", ["--rate", "0", "--count", String(messages), "--pool", "64", "--width", "224", "--height", "224", "--quality", "90"]))
-        results.append(comparison(
-            "producer throughput, pre-encoded 224×224 JPEGs, --rate 0", "images/s",
-            measured: folderRates.max()!, baseline: cRates.max()!, baselineName: "C librdkafka producer, same files and settings",
-            goal: 0.8, extra: ["synthetic_pool_rate": pool]))
-
-        // 2. Fresh encoding: every image encoded anew on `cores` encoder threads, versus libjpeg alone.
-        var encodeRates: [Double] = []
-        var freshRates: [Double] = []
-        for _ in 0..<rounds {
-            let c = try runJSON(binary("baseline-jpeg-encode"), ["224", "224", "90", String(cores), String(seconds)])
-            encodeRates.append(c["rate"] as! Double)
-            // Images made per second while sending; the drain after the last send is Kafka's, not encoding.
-            let fresh = try loadgen(
-                "loadgen-fresh",
-                ["--rate", "0", "--duration", "\(seconds)s", "--pool", "0", "--encoders", String(cores), "--width", "224",
-                 "--height", "224", "--quality", "90"])
-            freshRates.append(Double(fresh["sent"] as! Int) / (fresh["duration_s"] as! Double))
-        }
-        results.append(comparison(
-            "fresh encoding, 224×224 at quality 90, \(cores) encoder threads, --rate 0", "images/s",
-            measured: freshRates.max()!, baseline: encodeRates.max()!, baselineName: "libjpeg alone on \(cores) threads",
-            goal: 0.8, extra: [:]))
-
-        // 3. Fixed rates: how close the achieved rate is to the target, and how late sends leave.
-        for target in fixedRates {
-            // The first second, while the idempotent producer gets its id, is not the steady state being measured.
-            let report = try loadgen(
-                "rate-\(target)", ["--rate", String(target), "--duration", "\(seconds + 1)s", "--warmup", "1s", "--pool", "64"])
-            let achieved = report["achieved_rate"] as! Double
-            let lag = report["schedule_lag_ms"] as! [String: Any]
-            results.append(comparison(
-                "fixed rate \(target)/s for \(seconds)s", "images/s", measured: achieved, baseline: Double(target),
-                baselineName: "target", goal: 0.995,
-                extra: ["schedule_lag_p99_ms": lag["p99"] as! Double, "late_sends": report["late_sends"] as! Int,
-                        "latency_p99_ms": (report["latency_ms"] as! [String: Any])["p99"] as! Double]))
-        }
-
-        // 4. The whole pipeline: image-loadgen → inference-app → local model server → predictions, read back.
-        for latency in [0, 20] {
-            let perSecond = try pipelineThroughput(
-                binary: binary, bootstrap: bootstrap, emptyConfig: emptyConfig, scratch: scratch, latencyMilliseconds: latency,
-                images: 4_000)
-            if latency == 0 {
-                results.append(comparison(
-                    "pipeline throughput, 64×64 images, model server adding 0 ms, --concurrency 32", "predictions/s", measured: perSecond,
-                    baseline: pool, baselineName: "image-loadgen alone into Kafka (synthetic pool)", goal: 0, extra: [:]))
-            } else {
-                results.append(comparison(
-                    "pipeline throughput, 64×64 images, model server adding 20 ms, --concurrency 32", "predictions/s", measured: perSecond,
-                    baseline: 32 / 0.020, baselineName: "concurrency / latency", goal: 0.8, extra: [:]))
+        if !streamAppOnly {
+            // 1. Producer throughput: the same JPEG files, as fast as possible, C versus image-loadgen.
+            var cRates: [Double] = []
+            var folderRates: [Double] = []
+            for _ in 0..<rounds {
+                let c = try runJSON(binary("baseline-kafka-producer"), [bootstrap, "c-producer", String(messages)] + jpegFiles)
+                cRates.append(c["rate"] as! Double)
+                folderRates.append(rate(ofAcknowledged: try loadgen("loadgen-folder", ["--rate", "0", "--count", String(messages), "--source", images])))
             }
+            let pool = rate(ofAcknowledged: try loadgen(
+                "loadgen-pool", ["--rate", "0", "--count", String(messages), "--pool", "64", "--width", "224", "--height", "224", "--quality", "90"]))
+            results.append(comparison(
+                "producer throughput, pre-encoded 224×224 JPEGs, --rate 0", "images/s",
+                measured: folderRates.max()!, baseline: cRates.max()!, baselineName: "C librdkafka producer, same files and settings",
+                goal: 0.8, extra: ["synthetic_pool_rate": pool]))
+
+            // 2. Fresh encoding: every image encoded anew on `cores` encoder threads, versus libjpeg alone.
+            var encodeRates: [Double] = []
+            var freshRates: [Double] = []
+            for _ in 0..<rounds {
+                let c = try runJSON(binary("baseline-jpeg-encode"), ["224", "224", "90", String(cores), String(seconds)])
+                encodeRates.append(c["rate"] as! Double)
+                // Images made per second while sending; the drain after the last send is Kafka's, not encoding.
+                let fresh = try loadgen(
+                    "loadgen-fresh",
+                    ["--rate", "0", "--duration", "\(seconds)s", "--pool", "0", "--encoders", String(cores), "--width", "224",
+                     "--height", "224", "--quality", "90"])
+                freshRates.append(Double(fresh["sent"] as! Int) / (fresh["duration_s"] as! Double))
+            }
+            results.append(comparison(
+                "fresh encoding, 224×224 at quality 90, \(cores) encoder threads, --rate 0", "images/s",
+                measured: freshRates.max()!, baseline: encodeRates.max()!, baselineName: "libjpeg alone on \(cores) threads",
+                goal: 0.8, extra: [:]))
+
+            // 3. Fixed rates: how close the achieved rate is to the target, and how late sends leave.
+            for target in fixedRates {
+                // The first second, while the idempotent producer gets its id, is not the steady state being measured.
+                let report = try loadgen(
+                    "rate-\(target)", ["--rate", String(target), "--duration", "\(seconds + 1)s", "--warmup", "1s", "--pool", "64"])
+                let achieved = report["achieved_rate"] as! Double
+                let lag = report["schedule_lag_ms"] as! [String: Any]
+                results.append(comparison(
+                    "fixed rate \(target)/s for \(seconds)s", "images/s", measured: achieved, baseline: Double(target),
+                    baselineName: "target", goal: 0.995,
+                    extra: ["schedule_lag_p99_ms": lag["p99"] as! Double, "late_sends": report["late_sends"] as! Int,
+                            "latency_p99_ms": (report["latency_ms"] as! [String: Any])["p99"] as! Double]))
+            }
+
         }
+
+        // 4. The stream app: image-loadgen → inference-app → local model server → predictions, read back.
+        let pipeline = PipelineRunner(
+            binary: binary, bootstrap: bootstrap, emptyConfig: emptyConfig, scratch: scratch, python: python)
+        let pipelineCount = String(pipelineImages)
+        let flood = ["--rate", "0", "--count", pipelineCount]
+        let unbatched = try pipeline.run(
+            "batch1-20ms", app: .inferenceApp(["--concurrency", "32", "--batch-size", "1"]), model: ["--latency", "20ms"],
+            load: flood)
+        results.append(comparison(
+            "stream app, model 20 ms per request, --concurrency 32 --batch-size 1", "predictions/s",
+            measured: unbatched.perSecond, baseline: 32 / 0.020, baselineName: "concurrency / latency", goal: 0.9,
+            extra: ["cpu_ms_per_prediction": unbatched.cpuMillisecondsPerPrediction]))
+        // A batch costs more than one image: 20 ms per request plus 0.5 ms per image.
+        let batched = try pipeline.run(
+            "batch8-20ms", app: .inferenceApp(["--concurrency", "32", "--batch-size", "8"]),
+            model: ["--latency", "20ms", "--latency-per-instance", "500us"], load: flood)
+        results.append(comparison(
+            "stream app, model 20 ms + 0.5 ms per image, --concurrency 32 --batch-size 8", "predictions/s",
+            measured: batched.perSecond, baseline: unbatched.perSecond, baselineName: "the same app with --batch-size 1",
+            goal: 4, extra: ["mean_batch": batched.meanBatch, "cpu_ms_per_prediction": batched.cpuMillisecondsPerPrediction]))
+        // CPU per prediction at the same fixed rate, against the Python app a user would write.
+        let paced = ["--rate", "1000", "--count", pipelineCount]
+        let swiftCPU = try pipeline.run(
+            "cpu-swift", app: .inferenceApp(["--concurrency", "32", "--batch-size", "8"]), model: ["--latency", "5ms"], load: paced)
+        let pythonCPU = try pipeline.run(
+            "cpu-python", app: .python(concurrency: 32, batchSize: 8), model: ["--latency", "5ms"], load: paced)
+        results.append(comparison(
+            "stream app CPU per prediction, 1000 images/s, model 5 ms, batches of 8 (ms; baseline / measured)", "x",
+            measured: pythonCPU.cpuMillisecondsPerPrediction / swiftCPU.cpuMillisecondsPerPrediction, baseline: 1,
+            baselineName: "Python: confluent-kafka + requests, 32 threads, batches of 8, at-least-once", goal: 5,
+            extra: ["inference_app_cpu_ms": swiftCPU.cpuMillisecondsPerPrediction,
+                    "python_cpu_ms": pythonCPU.cpuMillisecondsPerPrediction,
+                    "python_predictions": pythonCPU.received, "inference_app_predictions": swiftCPU.received]))
+        // make demo's setup: 200 images/s, a 5-10 ms model, load started once /readyz says ready.
+        let demo = try pipeline.run(
+            "demo", app: .inferenceApp([]), model: ["--latency", "5ms", "--latency-jitter", "5ms"],
+            load: ["--rate", "200", "--duration", "12s", "--warmup", "2s"])
+        results.append(comparison(
+            "demo end-to-end p99 at 200 images/s, model 5-10 ms (ms; goal / measured)", "x",
+            measured: 60 / max(demo.endToEndP99, 0.001), baseline: 1, baselineName: "the 60 ms goal", goal: 1,
+            extra: ["e2e_p99_ms": demo.endToEndP99, "e2e_p50_ms": demo.endToEndP50]))
 
         print(String(format: "%-70@ %12@ %12@ %8@", "benchmark" as NSString, "measured" as NSString, "baseline" as NSString, "ratio" as NSString))
         for result in results {
@@ -158,46 +196,108 @@ struct PipelineBench: ParsableCommand {
         print("written to \(output)")
     }
 
-    /// Starts a model server and inference-app, sends `images` as fast as possible with --observe-topic, and
-    /// returns predictions per second from the first send to the last prediction read back.
-    private func pipelineThroughput(
-        binary: (String) -> String, bootstrap: String, emptyConfig: String, scratch: URL, latencyMilliseconds: Int, images: Int
-    ) throws -> Double {
-        let suffix = "\(latencyMilliseconds)ms"
+    private func comparison(
+        _ name: String, _ unit: String, measured: Double, baseline: Double, baselineName: String, goal: Double,
+        extra: [String: Any]
+    ) -> [String: Any] {
+        ["name": name, "unit": unit, "measured": measured, "baseline": baseline, "baseline_name": baselineName,
+         "ratio": measured / baseline, "goal_ratio": goal, "meets_goal": measured / baseline >= goal, "extra": extra]
+    }
+
+    /// Topic suffixes of the stream-app runs, created with the cluster (the embedded brokers cannot create topics).
+    static let pipelineRuns = ["batch1-20ms", "batch8-20ms", "cpu-swift", "cpu-python", "demo"]
+}
+
+/// One stream-app run: a model server, the app under test, then image-loadgen reading the predictions back.
+struct PipelineRunner {
+    enum App {
+        case inferenceApp([String])
+        case python(concurrency: Int, batchSize: Int)
+    }
+
+    struct Outcome {
+        var perSecond: Double
+        var received: Int
+        var cpuMillisecondsPerPrediction: Double
+        var meanBatch: Double
+        var endToEndP50: Double
+        var endToEndP99: Double
+    }
+
+    let binary: (String) -> String
+    let bootstrap: String
+    let emptyConfig: String
+    let scratch: URL
+    let python: String
+
+    func run(_ name: String, app: App, model: [String], load: [String]) throws -> Outcome {
         let modelPort = 20_000 + Int(getpid() % 10_000)
         let appPort = modelPort + 1
-        let model = try start(binary("local-model-server"), [
-            "--config", emptyConfig, "--port", String(modelPort), "--latency", "\(latencyMilliseconds)ms", "--log-level", "error",
-        ])
-        // The embedded brokers answer a fetch only when fetch.wait.max.ms runs out: keep it short.
-        let app = try start(binary("inference-app"), [
-            "--config", emptyConfig, "--bootstrap-servers", bootstrap, "-X", "fetch.wait.max.ms=10",
-            "--input-topic", "pipeline-in-\(suffix)", "--output-topic", "pipeline-out-\(suffix)",
-            "--dead-letter-topic", "pipeline-dlq", "--group-id", "bench-\(suffix)", "--concurrency", "32",
-            "--model-url", "http://127.0.0.1:\(modelPort)/v1/models/image-classifier:predict",
-            "--http-host", "127.0.0.1", "--http-port", String(appPort), "--log-level", "error",
-        ])
+        let modelURL = "http://127.0.0.1:\(modelPort)/v1/models/image-classifier:predict"
+        let modelServer = try start(binary("local-model-server"), [
+            "--config", emptyConfig, "--port", String(modelPort), "--log-level", "error",
+        ] + model)
+        let process: Process
+        switch app {
+        case .inferenceApp(let arguments):
+            // The embedded brokers answer a fetch only when fetch.wait.max.ms runs out: keep it short.
+            process = try start(binary("inference-app"), [
+                "--config", emptyConfig, "--bootstrap-servers", bootstrap, "-X", "fetch.wait.max.ms=10",
+                "--input-topic", "pipeline-in-\(name)", "--output-topic", "pipeline-out-\(name)",
+                "--dead-letter-topic", "pipeline-dlq", "--group-id", "bench-\(name)", "--model-url", modelURL,
+                "--http-host", "127.0.0.1", "--http-port", String(appPort), "--log-level", "error",
+            ] + arguments)
+        case .python(let concurrency, let batchSize):
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("baseline_stream_app.py")
+            process = try start(python, [
+                script.path, bootstrap, "pipeline-in-\(name)", "pipeline-out-\(name)", "bench-\(name)", modelURL,
+                String(concurrency), String(batchSize),
+            ])
+        }
         defer {
-            for process in [app, model] {
-                process.terminate()
-                process.waitUntilExit()
+            for running in [process, modelServer] {
+                running.terminate()
+                running.waitUntilExit()
             }
         }
-        // Let the app join its group before the clock starts.
-        sleep(8)
+        switch app {
+        case .inferenceApp:
+            // Ready means assigned partitions and a model that answered: the clock starts on a warm app.
+            try waitUntilReady("http://127.0.0.1:\(appPort)/readyz")
+        case .python:
+            // No readiness endpoint: give the consumer time to join its group, as the bench always did.
+            sleep(8)
+        }
+        let cpuBefore = Self.cpuSeconds(of: process.processIdentifier)
         let started = Date()
-        let report = scratch.appendingPathComponent("pipeline-\(suffix).json").path
-        _ = try runJSON(binary("image-loadgen"), [
+        let reportPath = scratch.appendingPathComponent("pipeline-\(name).json").path
+        let loadgen = Process()
+        loadgen.executableURL = URL(fileURLWithPath: binary("image-loadgen"))
+        loadgen.arguments = [
             "--config", emptyConfig, "--bootstrap-servers", bootstrap, "-X", "fetch.wait.max.ms=10",
-            "--topic", "pipeline-in-\(suffix)", "--observe-topic", "pipeline-out-\(suffix)", "--rate", "0",
+            "--topic", "pipeline-in-\(name)", "--observe-topic", "pipeline-out-\(name)",
             // Small images: the embedded brokers keep only ~5 MB per partition, and a backlog must not age out.
-            "--count", String(images), "--pool", "64", "--width", "64", "--height", "64", "--quiet", "--log-level", "error",
-            "--report", report,
-        ], jsonFrom: nil)
-        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as! [String: Any]
-        let received = result["e2e_received"] as? Int ?? 0
+            "--pool", "64", "--width", "64", "--height", "64", "--quiet", "--log-level", "error", "--report", reportPath,
+        ] + load
+        loadgen.standardOutput = FileHandle.nullDevice
+        try loadgen.run()
+        loadgen.waitUntilExit()
         // image-loadgen waits for the last prediction, so its run time bounds the pipeline's.
-        return Double(received) / Date().timeIntervalSince(started)
+        let elapsed = Date().timeIntervalSince(started)
+        let cpu = Self.cpuSeconds(of: process.processIdentifier) - cpuBefore
+        var meanBatch = 1.0
+        if case .inferenceApp = app, let metrics = try? fetch("http://127.0.0.1:\(appPort)/metrics") {
+            let requests = Self.sample("inference_app_model_requests_total", in: metrics)
+            let instances = Self.sample("inference_app_model_instances_total", in: metrics)
+            if requests > 0 { meanBatch = instances / requests }
+        }
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as! [String: Any]
+        let received = report["e2e_received"] as? Int ?? 0
+        let latency = report["e2e_latency_ms"] as? [String: Any] ?? [:]
+        return Outcome(
+            perSecond: Double(received) / elapsed, received: received,
+            cpuMillisecondsPerPrediction: 1000 * cpu / Double(max(received, 1)), meanBatch: meanBatch,
+            endToEndP50: latency["p50"] as? Double ?? .nan, endToEndP99: latency["p99"] as? Double ?? .nan)
     }
 
     private func start(_ path: String, _ arguments: [String]) throws -> Process {
@@ -209,14 +309,46 @@ struct PipelineBench: ParsableCommand {
         return process
     }
 
-    private func comparison(
-        _ name: String, _ unit: String, measured: Double, baseline: Double, baselineName: String, goal: Double,
-        extra: [String: Any]
-    ) -> [String: Any] {
-        ["name": name, "unit": unit, "measured": measured, "baseline": baseline, "baseline_name": baselineName,
-         "ratio": measured / baseline, "goal_ratio": goal, "meets_goal": measured / baseline >= goal, "extra": extra]
+    private func waitUntilReady(_ url: String) throws {
+        for _ in 0..<600 {
+            if (try? fetch(url)) != nil { return }
+            usleep(100_000)
+        }
+        throw ValidationError("the stream app did not become ready at \(url)")
     }
 
+    /// GET with curl (installed by make deps); throws unless the answer is 2xx.
+    private func fetch(_ url: String) throws -> String {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-fsS", "--max-time", "2", url]
+        let pipe = Pipe()
+        curl.standardOutput = pipe
+        curl.standardError = FileHandle.nullDevice
+        try curl.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        guard curl.terminationStatus == 0 else { throw ValidationError("GET \(url) failed") }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// User plus system CPU time of a running process and all its threads, from /proc.
+    static func cpuSeconds(of pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    static func sample(_ name: String, in metrics: String) -> Double {
+        metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+    }
+}
+
+extension PipelineBench {
     /// Runs a program to completion and parses the last line of its standard output as JSON.
     private func runJSON(_ path: String, _ arguments: [String], jsonFrom: Void? = ()) throws -> [String: Any] {
         let process = Process()

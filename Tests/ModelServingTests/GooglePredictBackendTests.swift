@@ -33,7 +33,7 @@ struct GooglePredictBackendTests {
         _ = try await access.provisioner.run(try await access.provisioner.applyPlan())
         try await backend.checkReady(timeout: .seconds(5))
 
-        let result = try await backend.predict(jpeg: Data([0xFF, 0xD8, 0xFF, 0xD9]), imageID: "1", timeout: .seconds(5))
+        let result = try await backend.predict(jpeg: Data([0xFF, 0xD8, 0xFF, 0xD9]), timeout: .seconds(5))
         #expect(result.predictions.map(\.label) == ["tabby", "tiger_cat"])
         #expect(result.predictions.first?.score == 0.75)
         #expect(result.model.name == "image-classifier")
@@ -41,10 +41,24 @@ struct GooglePredictBackendTests {
 
         server.injectStatuses([400])
         let refused = await #expect(throws: ModelServingError.self) {
-            try await backend.predict(jpeg: Data([0xFF, 0xD8]), imageID: "2", timeout: .seconds(5))
+            try await backend.predict(jpeg: Data([0xFF, 0xD8]), timeout: .seconds(5))
         }
         #expect(refused?.isRetriable == false, "a refused image goes to the dead-letter topic")
         #expect(refused?.status == 400)
+
+        // A 401 is systemic and drops the token it refused: the next call fetches a new one and goes through.
+        let tokensBefore = server.tokenRequests
+        let predictsBefore = server.requests(".predict").count
+        server.injectStatuses([401])
+        let unauthorized = await #expect(throws: ModelServingError.self) {
+            try await backend.predict(jpeg: Data([0xFF, 0xD8, 0xFF, 0xD9]), timeout: .seconds(5))
+        }
+        #expect(unauthorized?.kind == .systemic, "a credential problem never dead-letters an image")
+        #expect(server.requests(".predict").count == predictsBefore + 1, "one HTTP attempt per call: the stream app retries")
+        _ = try await backend.predict(jpeg: Data([0xFF, 0xD8, 0xFF, 0xD9]), timeout: .seconds(5))
+        #expect(server.tokenRequests == tokensBefore + 1, "the refused token was dropped and a new one fetched")
+        let batch = try await backend.predict(batch: [Data([0xFF, 0xD8, 0xFF, 0xD9]), Data([0xFF, 0xD8, 0xFF, 0xD9])], timeout: .seconds(5))
+        #expect(batch.count == 2)
         await server.stop()
     }
 }

@@ -32,7 +32,7 @@ func jpeg(red: UInt8, green: UInt8, blue: UInt8, size: Int = 16) throws -> Data 
 struct TFServingBackendTests {
     @Test func aRedImageIsClassifiedRed() async throws {
         try await withModelServer { backend, _ in
-            let result = try await backend.predict(jpeg: try jpeg(red: 250, green: 80, blue: 10), imageID: "1", timeout: .seconds(5))
+            let result = try await backend.predict(jpeg: try jpeg(red: 250, green: 80, blue: 10), timeout: .seconds(5))
             #expect(result.model.name == "image-classifier")
             #expect(result.predictions.map(\.label) == ["red", "green", "blue"])
             #expect(result.predictions[0].score > 0.7)
@@ -48,7 +48,7 @@ struct TFServingBackendTests {
             for index in UInt64(0)..<5 {
                 let bytes = try encoder.encode(images.image(index))
                 let expected = LocalModelServer.classify(try decoder.decode(bytes))
-                let result = try await backend.predict(jpeg: bytes, imageID: "\(index)", timeout: .seconds(5))
+                let result = try await backend.predict(jpeg: bytes, timeout: .seconds(5))
                 #expect(result.predictions == expected)
             }
         }
@@ -64,7 +64,7 @@ struct TFServingBackendTests {
             #expect(decoded.modelVersionStatus.map(\.state) == ["AVAILABLE"])
             #expect(decoded.modelVersionStatus.map(\.status.errorCode) == ["OK"])
             try await backend.checkReady(timeout: .seconds(5))
-            let result = try await backend.predict(jpeg: try jpeg(red: 0, green: 0, blue: 200), imageID: "1", timeout: .seconds(5))
+            let result = try await backend.predict(jpeg: try jpeg(red: 0, green: 0, blue: 200), timeout: .seconds(5))
             #expect(result.model == PredictionMessage.Model(name: "image-classifier", version: "7"))
         }
     }
@@ -80,7 +80,7 @@ struct TFServingBackendTests {
     @Test func aPinnedVersionIsServedAndAnotherIsNotFound() async throws {
         try await withModelServer(path: "/v1/models/image-classifier/versions/1:predict") { backend, _ in
             #expect(backend.pinnedVersion == "1")
-            let result = try await backend.predict(jpeg: try jpeg(red: 0, green: 200, blue: 0), imageID: "1", timeout: .seconds(5))
+            let result = try await backend.predict(jpeg: try jpeg(red: 0, green: 200, blue: 0), timeout: .seconds(5))
             #expect(result.model.version == "1")
             #expect(result.predictions.first?.label == "green")
         }
@@ -96,7 +96,7 @@ struct TFServingBackendTests {
     @Test func notAJPEGIsAPermanent400() async throws {
         try await withModelServer { backend, _ in
             let error = await #expect(throws: ModelServingError.self) {
-                try await backend.predict(jpeg: Data("GIF89a not a jpeg".utf8), imageID: "x", timeout: .seconds(5))
+                try await backend.predict(jpeg: Data("GIF89a not a jpeg".utf8), timeout: .seconds(5))
             }
             #expect(error?.kind == .permanent)
             #expect(error?.status == 400)
@@ -113,13 +113,13 @@ struct TFServingBackendTests {
             let image = try jpeg(red: 10, green: 10, blue: 240)
             for _ in 0..<2 {
                 let error = await #expect(throws: ModelServingError.self) {
-                    try await backend.predict(jpeg: image, imageID: "1", timeout: .seconds(5))
+                    try await backend.predict(jpeg: image, timeout: .seconds(5))
                 }
                 #expect(error?.kind == .retriable)
                 #expect(error?.status == 503)
                 #expect(error?.retryAfter == .seconds(1))
             }
-            #expect(try await backend.predict(jpeg: image, imageID: "1", timeout: .seconds(5)).predictions.first?.label == "blue")
+            #expect(try await backend.predict(jpeg: image, timeout: .seconds(5)).predictions.first?.label == "blue")
             #expect(model.predictCalls == 3)
         }
     }
@@ -134,7 +134,7 @@ struct TFServingBackendTests {
             var failures = 0
             for _ in 0..<40 {
                 do {
-                    _ = try await backend.predict(jpeg: image, imageID: "1", timeout: .seconds(5))
+                    _ = try await backend.predict(jpeg: image, timeout: .seconds(5))
                 } catch let error as ModelServingError {
                     #expect(error.status == 500)
                     failures += 1
@@ -144,13 +144,51 @@ struct TFServingBackendTests {
         }
     }
 
-    @Test func aRefusedConnectionIsRetriable() async throws {
+    @Test func aRefusedConnectionIsSystemic() async throws {
         let backend = try TFServingBackend(
             predictURL: "http://127.0.0.1:\(unusedLoopbackPort())/v1/models/m:predict", client: HTTPClient())
         let error = await #expect(throws: ModelServingError.self) {
-            try await backend.predict(jpeg: try jpeg(red: 1, green: 2, blue: 3), imageID: "1", timeout: .seconds(5))
+            try await backend.predict(jpeg: try jpeg(red: 1, green: 2, blue: 3), timeout: .seconds(5))
         }
-        #expect(error?.kind == .retriable)
+        #expect(error?.kind == .systemic, "no image is at fault when nothing listens")
+    }
+
+    @Test func aBatchGetsOneAnswerPerImageInOrder() async throws {
+        var configuration = LocalModelServerConfiguration()
+        configuration.version = 4
+        try await withModelServer(configuration) { backend, model in
+            let images = [try jpeg(red: 240, green: 5, blue: 5), try jpeg(red: 5, green: 5, blue: 240), try jpeg(red: 5, green: 240, blue: 5)]
+            let model4 = try await backend.checkReady(timeout: .seconds(5))
+            #expect(model4 == PredictionMessage.Model(name: "image-classifier", version: "4"))
+            let results = try await backend.predict(batch: images, timeout: .seconds(5))
+            #expect(results.map { $0.predictions.first?.label } == ["red", "blue", "green"])
+            #expect(results.allSatisfy { $0.model.version == "4" })
+            #expect(model.predictCalls == 1, "one request for the batch")
+            let refused = await #expect(throws: ModelServingError.self) {
+                try await backend.predict(batch: [images[0], Data("not a jpeg".utf8)], timeout: .seconds(5))
+            }
+            #expect(refused?.kind == .permanent, "one bad image fails the whole request, as TF Serving does")
+        }
+    }
+
+    @Test(arguments: [
+        (400, ModelServingError.Kind.permanent), (413, .permanent), (422, .permanent),
+        (401, .systemic), (403, .systemic), (404, .systemic), (405, .systemic),
+        (408, .retriable), (429, .retriable), (500, .retriable), (503, .retriable), (504, .retriable),
+    ])
+    func statusesAreClassifiedInOnePlace(status: Int, kind: ModelServingError.Kind) {
+        #expect(ModelServingError.classifying(status: status, reason: "x").kind == kind)
+    }
+
+    @Test func transportFailuresAreClassifiedInOnePlace() {
+        func kind(_ kind: HTTPClientError.Kind, _ code: Int32?) -> ModelServingError.Kind {
+            ModelServingError.classifying(transport: HTTPClientError(kind: kind, url: "http://m", reason: "x", curlCode: code)).kind
+        }
+        #expect(kind(.timeout, 28) == .retriable, "a model that chokes on one image times out on it")
+        #expect(kind(.connection, 7) == .systemic, "connection refused")
+        #expect(kind(.connection, 6) == .systemic, "DNS")
+        #expect(kind(.connection, 56) == .retriable, "a reset while sending this image")
+        #expect(kind(.tls, 60) == .systemic)
     }
 
     @Test(arguments: [
@@ -180,7 +218,7 @@ struct LocalModelServerCommandTests {
         #expect(url.hasSuffix("/v1/models/resnet:predict"))
         let backend = try TFServingBackend(predictURL: url, client: HTTPClient())
         try await backend.checkReady(timeout: .seconds(5))
-        let result = try await backend.predict(jpeg: try jpeg(red: 200, green: 20, blue: 20), imageID: "1", timeout: .seconds(5))
+        let result = try await backend.predict(jpeg: try jpeg(red: 200, green: 20, blue: 20), timeout: .seconds(5))
         #expect(result.predictions.first?.label == "red")
         #expect(result.model == PredictionMessage.Model(name: "resnet", version: "1"))
         process.signal(SIGTERM)

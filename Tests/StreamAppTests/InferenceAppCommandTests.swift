@@ -44,7 +44,10 @@ struct InferenceAppCommandTests {
         #expect(firstResult.standardError.contains("committed and left the group"))
         let committed = try await offThePool { try fixture.committed(group: "restart") }
 
-        let second = try start(fixture, group: "restart", httpPort: unusedLoopbackPort())
+        let secondPort = unusedLoopbackPort()
+        let second = try start(fixture, group: "restart", httpPort: secondPort)
+        // The first run may have finished everything: wait until the second is up (and handles SIGTERM) anyway.
+        #expect(try await awaitStatus(200, at: "http://127.0.0.1:\(secondPort)/readyz") == 200)
         try await outputs.read(reader) { Set($0.ids($0.predictions)).count >= imageCount }
         second.signal(SIGTERM)
         let secondResult = try await offThePool { second.finish() }

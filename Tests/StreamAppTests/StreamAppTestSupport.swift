@@ -4,13 +4,14 @@ import JPEG
 import Kafka
 import Logging
 import ModelServing
+import StreamApp
 import PipelineMessages
 import Synchronization
 import TestSupport
 
 let quietLogger: Logger = {
     var logger = Logger(label: "stream-app-tests")
-    logger.logLevel = .critical
+    logger.logLevel = ProcessInfo.processInfo.environment["STREAM_APP_TESTS_VERBOSE"] != nil ? .info : .critical
     return logger
 }()
 
@@ -22,15 +23,20 @@ struct PipelineFixture {
     let inputPartitions: Int
     let runID = UUID().uuidString
 
-    static func start(inputPartitions: Int = 3, model configuration: LocalModelServerConfiguration = .init()) async throws
-        -> PipelineFixture
-    {
+    /// `intercept` stands in for a misbehaving model: an answer it gives replaces the local model server's.
+    static func start(
+        inputPartitions: Int = 3, model configuration: LocalModelServerConfiguration = .init(),
+        intercept: (@Sendable (ServerRequest) async -> ServerResponse?)? = nil
+    ) async throws -> PipelineFixture {
         let cluster = try KafkaMockCluster(brokers: 1, logger: quietLogger)
         try cluster.createTopic("images", partitions: inputPartitions)
         try cluster.createTopic("predictions", partitions: inputPartitions)
         try cluster.createTopic("images-dlq", partitions: 1)
         let model = LocalModelServer(configuration: configuration)
-        let server = try await EmbeddedHTTPServer.start { await model.handle($0) }
+        let server = try await EmbeddedHTTPServer.start { request in
+            if let intercept, let answer = await intercept(request) { return answer }
+            return await model.handle(request)
+        }
         return PipelineFixture(cluster: cluster, model: model, modelServer: server, inputPartitions: inputPartitions)
     }
 
@@ -61,6 +67,25 @@ struct PipelineFixture {
     func stop() async {
         await modelServer.stop()
     }
+}
+
+/// An engine against the fixture, running, with short intervals so tests do not wait on defaults.
+func makeEngine(
+    _ fixture: PipelineFixture, group: String, concurrency: Int, buffer: Int? = nil, batchSize: Int = 1,
+    configure: (inout StreamAppConfiguration) -> Void = { _ in }
+) throws -> (StreamAppEngine, Task<Void, any Error>) {
+    var configuration = StreamAppConfiguration(kafkaProperties: fixture.properties)
+    configuration.groupID = group
+    configuration.concurrency = concurrency
+    configuration.batchSize = batchSize
+    configuration.maxBufferedMessages = buffer
+    configuration.lagInterval = .milliseconds(200)
+    configuration.modelCheckInterval = .milliseconds(200)
+    configuration.commitInterval = .milliseconds(200)
+    configure(&configuration)
+    let backend = try TFServingBackend(predictURL: fixture.modelURL, client: HTTPClient())
+    let engine = try StreamAppEngine(configuration: configuration, backend: backend, logger: quietLogger)
+    return (engine, Task { try await engine.run() })
 }
 
 /// Writes test images as image-loadgen does: JPEG value, id as key, the contract's headers.
@@ -140,4 +165,35 @@ final class Counter: Sendable {
     func add() { count.withLock { $0 += 1 } }
 
     var value: Int { count.withLock { $0 } }
+}
+
+/// A switch a test flips while a stand-in model reads it.
+final class Flag: Sendable {
+    private let state: Mutex<Bool>
+
+    init(_ value: Bool) { state = Mutex(value) }
+
+    var value: Bool {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+}
+
+extension ServerRequest {
+    /// Whether this predict request carries `jpeg` among its instances.
+    func carries(_ jpeg: Data) -> Bool {
+        path.hasSuffix(":predict") && String(decoding: body, as: UTF8.self).contains(jpeg.base64EncodedString())
+    }
+}
+
+/// GETs `url` until it answers `status` (or about 20 s pass); returns the last status seen.
+func awaitStatus(_ status: Int, at url: String) async throws -> Int {
+    let client = HTTPClient()
+    var seen = 0
+    for _ in 0..<400 where seen != status {
+        // Not listening yet counts as not there yet.
+        seen = (try? await client.send(HTTPRequest(.get, url), retry: RetryPolicy(maxAttempts: 1)))?.status ?? 0
+        if seen != status { try await Task.sleep(for: .milliseconds(50)) }
+    }
+    return seen
 }

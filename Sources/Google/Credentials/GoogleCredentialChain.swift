@@ -92,4 +92,10 @@ public actor GoogleAuthorizer {
         cached = token
         return token
     }
+
+    /// Forgets `token` after an API refused it (401): a revoked or rotated credential then gets a fresh token on
+    /// the next call instead of failing until the cached one expires. A newer token already fetched is kept.
+    public func drop(_ token: GoogleAccessToken) {
+        if cached?.value == token.value { cached = nil }
+    }
 }

@@ -7,10 +7,15 @@ import Logging
 final class RDKafkaClientContext: Sendable {
     let logger: Logger
     let onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])?
+    let onCommit: (@Sendable (KafkaCommitResult) -> Void)?
 
-    init(logger: Logger, onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])? = nil) {
+    init(
+        logger: Logger, onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])? = nil,
+        onCommit: (@Sendable (KafkaCommitResult) -> Void)? = nil
+    ) {
         self.logger = logger
         self.onRebalance = onRebalance
+        self.onCommit = onCommit
     }
 }
 
@@ -32,11 +37,13 @@ final class RDKafkaClient: @unchecked Sendable {
     /// Builds the configuration and the client. `events` selects what the main queue delivers as events
     /// (`RD_KAFKA_EVENT_DR`, ...) instead of callbacks.
     /// `onRebalance` (consumers) takes over assigning and revoking partitions; see `KafkaRebalance`.
+    /// `onCommit` (consumers) hears the outcome of every offset commit.
     init(
         kind: Kind, properties: KafkaProperties, events: Int32 = 0, logger: Logger,
-        onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])? = nil
+        onRebalance: (@Sendable (KafkaRebalance) -> [KafkaTopicPartitionOffset])? = nil,
+        onCommit: (@Sendable (KafkaCommitResult) -> Void)? = nil
     ) throws {
-        context = RDKafkaClientContext(logger: logger, onRebalance: onRebalance)
+        context = RDKafkaClientContext(logger: logger, onRebalance: onRebalance, onCommit: onCommit)
         let config = try Self.makeConfig(properties)
         // One opaque slot per configuration, shared by every callback below.
         rd_kafka_conf_set_opaque(config, Unmanaged.passUnretained(context).toOpaque())
@@ -44,6 +51,9 @@ final class RDKafkaClient: @unchecked Sendable {
         rd_kafka_conf_set_error_cb(config, rdKafkaErrorCallback)
         if onRebalance != nil {
             rd_kafka_conf_set_rebalance_cb(config, rdKafkaRebalance)
+        }
+        if onCommit != nil {
+            rd_kafka_conf_set_offset_commit_cb(config, rdKafkaOffsetCommit)
         }
         if events != 0 {
             rd_kafka_conf_set_events(config, events)
@@ -203,6 +213,37 @@ private func rdKafkaRebalance(
     } else {
         rd_kafka_assign(handle, nil)
     }
+}
+
+/// Runs on the polling thread (inside `poll`, or a synchronous commit) once per commit, asynchronous or not.
+private func rdKafkaOffsetCommit(
+    handle: OpaquePointer?, error: rd_kafka_resp_err_t, offsets: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+    opaque: UnsafeMutableRawPointer?
+) {
+    guard let opaque else { return }
+    let context = Unmanaged<RDKafkaClientContext>.fromOpaque(opaque).takeUnretainedValue()
+    // Nothing to commit is not a failure: the caller asked for no change.
+    guard error != RD_KAFKA_RESP_ERR__NO_OFFSET else { return }
+    var failed: [KafkaTopicPartitionOffset] = []
+    var committed: [KafkaTopicPartitionOffset] = []
+    var partitionError: KafkaError?
+    if let offsets {
+        for index in 0..<Int(offsets.pointee.cnt) {
+            let element = offsets.pointee.elems[index]
+            let offset = KafkaTopicPartitionOffset(
+                topic: String(cString: element.topic), partition: element.partition, offset: element.offset)
+            if error != RD_KAFKA_RESP_ERR_NO_ERROR || element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                failed.append(offset)
+                if element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    partitionError = partitionError ?? KafkaError.rdKafka(element.err, context: "commit")
+                }
+            } else {
+                committed.append(offset)
+            }
+        }
+    }
+    let overall = error == RD_KAFKA_RESP_ERR_NO_ERROR ? partitionError : KafkaError.rdKafka(error, context: "commit")
+    context.onCommit?(KafkaCommitResult(committed: committed, failed: failed, error: overall))
 }
 
 /// Logs and frees the `rd_kafka_error_t` an incremental (un)assign may return.
