@@ -1,7 +1,8 @@
 # Everything a fresh machine needs is installed by the targets themselves.
 SWIFT ?= swift
-APT_PACKAGES := librdkafka-dev libcurl4-openssl-dev libjpeg-dev pkg-config openssl ca-certificates curl
+APT_PACKAGES := librdkafka-dev libcurl4-openssl-dev libjpeg-dev zlib1g-dev pkg-config openssl ca-certificates curl
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+HDR_PYTHON := .venv-hdr/bin/python
 
 .PHONY: all deps build release test manifests-check demo bench clean
 
@@ -24,10 +25,15 @@ release: deps
 	$(SWIFT) build -c release
 
 ## test: build everything and run every test (what CI runs).
-test: deps
+test: deps $(HDR_PYTHON)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) manifests-check
+
+# The LoadGen tests decode --histogram-log output with this independent HdrHistogram implementation.
+$(HDR_PYTHON):
+	python3 -m venv .venv-hdr
+	.venv-hdr/bin/pip install --quiet 'hdrhistogram==0.10.8'
 
 KUBERNETES_VALIDATE := .venv-kv/bin/kubernetes-validate
 KUBERNETES_VERSION := 1.30.0

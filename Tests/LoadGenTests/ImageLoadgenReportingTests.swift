@@ -1,0 +1,148 @@
+import Foundation
+@testable import LoadGen
+import TestSupport
+import Testing
+
+/// What image-loadgen writes for later: histogram logs other tools read, reports that name the system tested,
+/// and `merge`'s refusals; plus input checked before anything starts.
+@Suite(.timeLimit(.minutes(4)))
+struct ImageLoadgenReportingTests {
+    static let root = ImageLoadgenCommandTests.repositoryRoot
+    static let noConfig = ImageLoadgenCommandTests.noConfig
+
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func histogramLogDecodesWithAnIndependentImplementation() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("run.hlog").path
+        let reportFile = directory.appendingPathComponent("report.json")
+        let series = directory.appendingPathComponent("series.csv")
+        // Reading back the topic it writes also used to fail on the embedded cluster (TOPIC_ALREADY_EXISTS).
+        let result = try BuiltProduct.run(
+            "image-loadgen",
+            Self.noConfig + [
+                "--rate", "200", "--duration", "3s", "--width", "32", "--height", "32", "--observe-topic", "images",
+                "-X", "fetch.wait.max.ms=10", "--histogram-log", log, "--report", reportFile.path,
+                "--timeseries", series.path, "--plot", directory.appendingPathComponent("chart.svg").path,
+            ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try JSONDecoder().decode(LoadReport.self, from: Data(contentsOf: reportFile))
+        #expect(report.system == "embedded")
+        #expect(!report.librdkafka.isEmpty)
+        #expect(result.standardOutput.contains("system        embedded (librdkafka \(report.librdkafka))"))
+        #expect(report.endToEndReceived == 600)
+
+        let python = Self.root.appendingPathComponent(".venv-hdr/bin/python").path
+        try #require(FileManager.default.isExecutableFile(atPath: python), "run `make test` (or `make .venv-hdr/bin/python`) first")
+        let decoder = Process()
+        decoder.executableURL = URL(fileURLWithPath: python)
+        decoder.arguments = [Self.root.appendingPathComponent("Tests/LoadGenTests/decode_histogram_log.py").path, log]
+        let output = Pipe()
+        decoder.standardOutput = output
+        try decoder.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        decoder.waitUntilExit()
+        #expect(decoder.terminationStatus == 0)
+        let tags = try JSONSerialization.jsonObject(with: data) as! [String: [String: Double]]
+        #expect(Set(tags.keys) == ["latency", "service", "e2e"])
+        #expect(tags["latency"]?["count"] == Double(report.latencyMilliseconds.count))
+        #expect(tags["service"]?["count"] == Double(report.serviceTimeMilliseconds.count))
+        #expect(tags["e2e"]?["count"] == Double(report.endToEndLatencyMilliseconds?.count ?? 0))
+        // The same percentiles, within HdrHistogram's precision (3 significant digits).
+        for (tag, summary) in [("latency", report.latencyMilliseconds), ("e2e", report.endToEndLatencyMilliseconds!)] {
+            let p99 = (tags[tag]?["p99"] ?? 0) / 1000
+            #expect(abs(p99 - summary.p99) <= summary.p99 * 0.001 + 0.001, "\(tag) p99 \(p99) vs \(summary.p99)")
+        }
+
+        let rows = try String(contentsOf: series, encoding: .utf8).split(separator: "\n")
+        #expect(rows[0].hasSuffix("e2e_received,e2e_p50_ms,e2e_p99_ms,e2e_max_ms"))
+        let columns = rows.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(columns.compactMap { UInt64($0[8]) }.reduce(0, +) == 600)
+        let secondsWithDeliveries = columns.filter { (UInt64($0[2]) ?? 0) > 0 }.count
+        #expect(tags["latency"]?["intervals"] == Double(secondsWithDeliveries), "one interval per second with deliveries")
+        #expect(try String(contentsOf: directory.appendingPathComponent("chart.svg"), encoding: .utf8).contains("end-to-end latency"))
+    }
+
+    @Test func aMissingSourceFailsBeforeAnyClusterStarts() throws {
+        let result = try BuiltProduct.run("image-loadgen", Self.noConfig + ["--source", "missing/", "--count", "1"])
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("missing/"))
+        #expect(!result.standardError.contains("embedded"), "\(result.standardError)")
+    }
+
+    @Test func requiredBrokersMakeTheEmbeddedFallbackAnError() throws {
+        for (arguments, environment) in [
+            (["--require-brokers"], [String: String]()), ([], ["IMAGE_LOADGEN_REQUIRE_BROKERS": "1"]),
+        ] {
+            let result = try BuiltProduct.run(
+                "image-loadgen", Self.noConfig + arguments + ["--count", "1"], environment: environment)
+            #expect(result.status == 64)
+            #expect(result.standardError.contains("No Kafka brokers configured"), "\(result.standardError)")
+            #expect(!result.standardError.contains("started an embedded"))
+        }
+    }
+
+    static func workerReport(_ index: Int, runID: String = "run-a") throws -> LoadReport {
+        var metrics = LoadMetrics()
+        for value in 0..<100 {
+            metrics.deliveries.addDelivery(
+                at: .milliseconds(value * 10), latency: .microseconds(1_000 + value * (index + 1) * 37),
+                service: .microseconds(500), bytes: 1_000, measured: true)
+            metrics.sends.addSend(at: .milliseconds(value * 10), lag: .microseconds(20), measured: true)
+        }
+        metrics.finish()
+        var report = sampleReport(p99: metrics.latencySummary.p99, failed: 0, rate: 100)
+        report.runID = runID
+        report.workers = 2
+        report.workerIndex = index
+        report.latencyMilliseconds = metrics.latencySummary
+        report.histograms = metrics.encodedHistograms
+        report.seconds = metrics.timeseries
+        return report
+    }
+
+    @Test func mergeCombinesFilesAndRefusesBadInputInOneLine() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func write(_ report: LoadReport, _ name: String) throws -> String {
+            let path = directory.appendingPathComponent(name).path
+            try LoadReporters.json(report).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let first = try write(Self.workerReport(0), "w0.json")
+        let second = try write(Self.workerReport(1), "w1.json")
+        let merged = directory.appendingPathComponent("merged.json").path
+        let good = try BuiltProduct.run("image-loadgen", ["merge", first, second, "--report", merged, "--threshold", "delivered==200"])
+        #expect(good.status == 0, "\(good.standardError)")
+        #expect(good.standardOutput.contains("2 workers combined"))
+        let report = try JSONDecoder().decode(LoadReport.self, from: Data(contentsOf: URL(fileURLWithPath: merged)))
+        #expect(report.delivered == 200 && report.latencyMilliseconds.count == 200)
+
+        let failing = try BuiltProduct.run("image-loadgen", ["merge", first, second, "--threshold", "p99<1ms"])
+        #expect(failing.status == 3, "thresholds on the merged figures keep run's exit codes")
+
+        let otherRun = try write(Self.workerReport(1, runID: "run-b"), "other.json")
+        let truncatedLog = directory.appendingPathComponent("cut.hlog").path
+        try Data("#[StartTime: 1.000 (seconds since epoch)]\nTag=latency,0.000,1.000,2.000,HISTFAAAAB".utf8)
+            .write(to: URL(fileURLWithPath: truncatedLog))
+        for (arguments, mentions) in [
+            ([first, directory.appendingPathComponent("absent.json").path], "absent.json"),
+            ([first, otherRun], "different runs"),
+            ([first], "did not report"),
+            ([first, first], "reported twice"),
+            ([truncatedLog], "cut.hlog line 2"),
+            ([String](), "--run-id"),
+        ] {
+            let result = try BuiltProduct.run("image-loadgen", ["merge"] + arguments)
+            #expect(result.status != 0)
+            let errorLines = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+            #expect(errorLines.count == 1, "\(result.standardError)")
+            #expect(errorLines.first?.contains(mentions) == true, "\(mentions): \(result.standardError)")
+        }
+    }
+}

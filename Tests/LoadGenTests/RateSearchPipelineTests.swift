@@ -1,0 +1,91 @@
+import Foundation
+import Kafka
+@testable import LoadGen
+import Logging
+import PipelineMessages
+import Testing
+
+/// `search` against a pipeline with a known limit: a stand-in stream app that forwards each image to the
+/// predictions topic at most `capacity` per second (like a model server of fixed latency behind bounded
+/// concurrency). The rate found must pass again in a fixed-rate run, and 30% more must fail.
+@Suite(.timeLimit(.minutes(8)))
+struct RateSearchPipelineTests {
+    static let capacity = 100.0
+
+    @Test func searchFindsTheLimitThatFixedRateRunsConfirm() throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("images", partitions: 2)
+        try cluster.createTopic("predictions", partitions: 2)
+        // Short fetch waits: the mock answers a fetch only when the wait runs out.
+        let properties = KafkaProperties([
+            "bootstrap.servers": cluster.bootstrapServers, "fetch.wait.max.ms": "10", "linger.ms": "1",
+        ])
+        let forwarder = try BoundedForwarder(properties: properties, capacity: Self.capacity)
+        defer { forwarder.stop() }
+
+        let thresholds = try [Threshold(parsing: "e2e_p99<400ms"), Threshold(parsing: "failed==0")]
+        let supply = try ImageSupply(.synthetic(width: 16, height: 16, quality: 80, pool: 4, encoders: 1, seed: 1))
+        func configuration(rate: Double, number: Int) -> LoadGeneratorConfig {
+            var config = LoadGeneratorConfig(
+                topic: "images", schedule: .constant(rate: rate, duration: .seconds(5), count: nil),
+                source: .synthetic(width: 16, height: 16, quality: 80, pool: 4, encoders: 1, seed: 1), properties: properties)
+            config.warmup = .seconds(1)
+            config.observeTopic = "predictions"
+            config.runID = "search-\(number)-\(UUID().uuidString.prefix(6))"
+            return config
+        }
+        var search = RateSearch(startRate: 25, maximumSteps: 8, resolution: 0.1)
+        try search.run(thresholds: thresholds, supply: supply, logger: quiet) { configuration(rate: $0, number: $1) }
+        let result = search.result
+        let found = try #require(result.rate, "\(result.steps.map { ($0.rate, $0.passed) })")
+        let firstFail = try #require(result.firstFailingRate)
+        #expect(found >= 50 && firstFail <= 2 * Self.capacity, "\(result.steps.map { ($0.rate, $0.passed) })")
+        #expect(result.steps.count <= 8)
+
+        func fixedRun(_ rate: Double) throws -> Bool {
+            var (report, _) = try LoadGenerator(config: configuration(rate: rate, number: 99), logger: quiet).run(supply: supply)
+            report.thresholds = thresholds.map { $0.evaluate(report) }
+            return RateSearch.Step(rate: rate, report: report).passed
+        }
+        #expect(try fixedRun(found), "the rate found passes again")
+        #expect(try !fixedRun(found * 1.3), "30% more fails")
+    }
+}
+
+/// Reads images and writes one prediction per image, no faster than `capacity` per second, copying the headers
+/// image-loadgen measures end-to-end latency from.
+final class BoundedForwarder: Sendable {
+    private let stopped = SharedState(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(properties: KafkaProperties, capacity: Double) throws {
+        let consumer = try KafkaConsumer(properties: properties, logger: quiet)
+        let producer = try KafkaProducer(properties: properties, logger: quiet) { _ in }
+        let partitions = try consumer.metadata(topic: "images").topic(named: "images")?.partitions ?? []
+        try consumer.assign(partitions.map { KafkaTopicPartitionOffset(topic: "images", partition: $0.id, offset: try consumer.watermarks(topic: "images", partition: $0.id).high) })
+        let thread = Thread { [stopped, finished] in
+            let interval = Duration.seconds(1 / capacity)
+            var next = ContinuousClock.now
+            while !stopped.withLock({ $0 }) {
+                guard let image = try? consumer.poll(timeout: .milliseconds(50)) else { continue }
+                next = max(next, .now) + interval
+                let wait = next - .now
+                if wait > .zero { usleep(UInt32(wait.microseconds)) }
+                try? producer.send(
+                    KafkaOutgoingMessage(
+                        topic: "predictions", key: image.key, value: Data("{}".utf8),
+                        headers: image.headers.filter { $0.name != ImageMessageHeaders.contentType }),
+                    id: 0)
+            }
+            producer.close(timeout: .seconds(5))
+            consumer.close()
+            finished.signal()
+        }
+        thread.start()
+    }
+
+    func stop() {
+        stopped.withLock { $0 = true }
+        finished.wait()
+    }
+}
