@@ -93,6 +93,19 @@ public struct ReportTopic: Sendable {
         return reports.keys.sorted().map { reports[$0]! }
     }
 
+    /// Waits until every worker of the run has published its report (or `timeout` passes), then merges them.
+    public func awaitMerged(runID: String, workers: Int, timeout: Duration) throws -> LoadReport {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let published = try reports(runID: runID)
+            if published.count >= workers || ContinuousClock.now > deadline {
+                return try LoadReportMerger.merge(published)
+            }
+            logger.notice("\(published.count) of \(workers) reports of run \(runID) on \(topic); waiting for the rest")
+            Thread.sleep(forTimeInterval: 5)
+        }
+    }
+
     private func produce(key: String, value: Data) throws {
         let outcome = SharedState<KafkaError??>(nil)
         var producerProperties = properties

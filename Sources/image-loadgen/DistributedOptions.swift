@@ -19,8 +19,14 @@ struct DistributedOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Give up on --barrier after this long.", valueName: "duration"))
     var barrierTimeout = DurationArgument(.seconds(300))
 
-    @Option(help: ArgumentHelp("Publish the final report (with its histograms) to this topic, keyed <run id>/<worker index>. Default: load.report_topic.", valueName: "topic"))
+    @Option(help: ArgumentHelp("Publish the final report (with its histograms) to this topic, keyed <run id>/<worker index>. Default: load.report_topic when --workers is above 1.", valueName: "topic"))
     var reportTopic: String?
+
+    @Flag(help: "Worker 0 waits for every worker's report on the report topic and prints (and writes with --merged-report) the combined report.")
+    var merge = false
+
+    @Option(help: ArgumentHelp("With --merge: write the combined JSON report here.", valueName: "file.json"))
+    var mergedReport: String?
 
     @Flag(help: ArgumentHelp("Fail when no brokers are configured instead of testing an embedded cluster (also $\(requireBrokersVariable)=1), for CI."))
     var requireBrokers = false

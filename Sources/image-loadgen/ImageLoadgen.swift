@@ -33,8 +33,7 @@ struct DurationArgument: ExpressibleByArgument {
         self.value = value
     }
 
-    var defaultValueAsString: String? { formatDuration(value) }
-    static var defaultValueDescription: String { "duration" }
+    var defaultValueDescription: String { formatDuration(value) }
 }
 
 extension KeyStrategy: ExpressibleByArgument {}

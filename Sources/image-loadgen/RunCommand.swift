@@ -84,7 +84,7 @@ extension ImageLoadgen {
         @Option(help: "Message key: image-id, random or none.")
         var key: KeyStrategy = .imageID
 
-        @Option(help: "Workers in a distributed run; this one sends rate/N and image ids k·N + index. Default: load.workers (1).")
+        @Option(help: "Workers in a distributed run; this one sends rate/N and image ids k·N + index. Default: 1 (the load-test Job passes load.workers).")
         var workers: Int?
 
         @Option(help: "This worker's index, 0 to N-1. Default: $JOB_COMPLETION_INDEX (set by a Kubernetes Indexed Job), else 0.")
@@ -174,7 +174,8 @@ extension ImageLoadgen {
             let embeddedCluster = properties["bootstrap.servers"] == nil
             try distributed.checkBrokers(embedded: embeddedCluster)
 
-            let workerCount = workers ?? load.workers
+            // load.workers sizes the Kubernetes Job, which passes --workers; a run by hand is one whole run.
+            let workerCount = workers ?? 1
             let workerIndex = try self.workerIndex ?? Self.jobCompletionIndex() ?? 0
             guard (0..<workerCount).contains(workerIndex) else {
                 throw ValidationError("Please pass a --worker-index from 0 to \(workerCount - 1) for \(workerCount) workers.")
@@ -207,9 +208,10 @@ extension ImageLoadgen {
             config.histogramLog = histogramLog
             config.runID = try distributed.resolvedRunID()
             config.startAt = try distributed.resolvedStartAt()
-            let reportTopic = distributed.reportTopic ?? load.reportTopic
-            if distributed.barrier && reportTopic == nil {
-                throw ValidationError("Please pass --report-topic (or set load.report_topic): --barrier meets there.")
+            // The configured report topic is where a distributed run's workers meet; a lone run only uses one given.
+            let reportTopic = distributed.reportTopic ?? (workerCount > 1 ? load.reportTopic : nil)
+            if (distributed.barrier || distributed.merge) && reportTopic == nil {
+                throw ValidationError("Please pass --report-topic (or set load.report_topic): --barrier and --merge meet there.")
             }
             if let reportTopic, let problem = TopicSettings.validate(name: reportTopic) {
                 throw ValidationError("Please pass a valid --report-topic: \(problem).")
@@ -222,6 +224,7 @@ extension ImageLoadgen {
             }
             defer { supply.stop() }
             try ReportOutputs(json: report, csv: timeseries, svg: plot, histogramLog: histogramLog).checkWritable()
+            try ReportOutputs(json: distributed.mergedReport).checkWritable()
 
             var embedded: KafkaMockCluster?
             if embeddedCluster {
@@ -279,7 +282,20 @@ extension ImageLoadgen {
             StandardOutput.write(line: LoadReporters.text(report))
             // The summary is printed first: a run whose report could not be published still shows its figures.
             if let publishError { throw publishError }
-            try ReportOutputs.exitStatus(for: report)
+            guard distributed.merge, workerIndex == 0, let reports else {
+                try ReportOutputs.exitStatus(for: report)
+                return
+            }
+            // Worker 0 waits for the others and ends the run with one combined report, so a Kubernetes Job's
+            // log holds the answer without a separate step. Its own failures still count.
+            let workerStatus = Result { try ReportOutputs.exitStatus(for: report) }
+            var merged = try reports.awaitMerged(
+                runID: config.runID, workers: workerCount, timeout: distributed.barrierTimeout.value + schedule.totalDuration)
+            merged.thresholds = try thresholds.map { try Threshold(parsing: $0).evaluate(merged) }
+            try ReportOutputs(json: distributed.mergedReport).write(merged, merged.seconds ?? [])
+            StandardOutput.write(line: "\ncombined:\n" + LoadReporters.text(merged))
+            try workerStatus.get()
+            try ReportOutputs.exitStatus(for: merged)
         }
 
         static func jobCompletionIndex() throws -> Int? {

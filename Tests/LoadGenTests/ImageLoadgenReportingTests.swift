@@ -1,4 +1,5 @@
 import Foundation
+import Kafka
 @testable import LoadGen
 import TestSupport
 import Testing
@@ -144,5 +145,48 @@ struct ImageLoadgenReportingTests {
             #expect(errorLines.count == 1, "\(result.standardError)")
             #expect(errorLines.first?.contains(mentions) == true, "\(mentions): \(result.standardError)")
         }
+    }
+}
+
+/// Three image-loadgen processes as the Job's pods run them: a barrier, reports on the topic, worker 0 merging;
+/// then `merge --run-id` reading the same reports back.
+@Suite(.timeLimit(.minutes(4)))
+struct DistributedCommandTests {
+    @Test func threeProcessesMeetAndWorkerZeroPrintsTheCombinedReport() throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("images", partitions: 3)
+        try cluster.createTopic("loadgen-reports", partitions: 1)
+        let directory = try ImageLoadgenReportingTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let runID = "cli-\(UUID().uuidString.prefix(8))"
+        let workers = try (0..<3).map { index in
+            try BuiltProduct.start(
+                "image-loadgen",
+                ImageLoadgenReportingTests.noConfig + [
+                    "--bootstrap-servers", cluster.bootstrapServers, "--rate", "150", "--duration", "2s", "--width", "16",
+                    "--height", "16", "--verify", "--workers", "3", "--worker-index", String(index), "--run-id", runID,
+                    "--report-topic", "loadgen-reports", "--barrier", "--merge",
+                    "--merged-report", directory.appendingPathComponent("combined.json").path,
+                    "--histogram-log", directory.appendingPathComponent("w\(index).hlog").path, "--log-level", "warning",
+                ])
+        }
+        let results = workers.map { worker in
+            worker.process.waitUntilExit()
+            return worker.finish()
+        }
+        #expect(results.map(\.status) == [0, 0, 0], "\(results.map(\.standardError))")
+        #expect(results[0].standardOutput.contains("combined:"))
+        #expect(results[0].standardOutput.contains("3 workers combined"))
+        #expect(!results[1].standardOutput.contains("combined:"))
+        let combined = try JSONDecoder().decode(
+            LoadReport.self, from: Data(contentsOf: directory.appendingPathComponent("combined.json")))
+        #expect(combined.delivered == 300 && combined.verify?.isClean == true && combined.mergedWorkers == [0, 1, 2])
+
+        let merged = try BuiltProduct.run(
+            "image-loadgen",
+            ["merge", "--run-id", runID, "--report-topic", "loadgen-reports", "--bootstrap-servers", cluster.bootstrapServers]
+                + (0..<3).map { directory.appendingPathComponent("w\($0).hlog").path })
+        #expect(merged.status == 0, "\(merged.standardError)")
+        #expect(merged.standardOutput.contains("sent 300  delivered 300  failed 0"))
     }
 }
