@@ -100,9 +100,9 @@ demo: deps
 
 ## bench: image-loadgen against plain-C baselines in the same run (release build); results in out/bench.json.
 BENCH_PRODUCTS := local-kafka image-loadgen baseline-kafka-producer baseline-jpeg-encode pipeline-bench
-bench: deps
+bench: deps $(HDR_PYTHON)
 	for product in $(BENCH_PRODUCTS); do $(SWIFT) build -c release --product $$product || exit 1; done
-	.build/release/pipeline-bench --output out/bench.json
+	.build/release/pipeline-bench --output out/bench.json $(BENCH_FLAGS)
 
 clean:
 	rm -rf .build out

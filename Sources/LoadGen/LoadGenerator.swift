@@ -289,8 +289,19 @@ public final class LoadGenerator: Sendable {
             librdkafka: KafkaLibrary.linkedVersionString,
             system: config.system ?? config.properties["bootstrap.servers"] ?? "embedded",
             workers: config.workers, workerIndex: config.workerIndex, histograms: metrics.encodedHistograms,
-            seconds: seconds)
+            seconds: seconds, cpuSeconds: Self.processCPUSeconds())
         return (report, seconds)
+    }
+
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func epochMicroseconds() -> Int64 {

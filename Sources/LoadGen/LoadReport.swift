@@ -89,6 +89,8 @@ public struct LoadReport: Codable, Sendable {
     public var histograms: EncodedHistograms?
     /// The per-second rows (what `--timeseries` writes), for `image-loadgen merge`.
     public var seconds: [LoadSecond]?
+    /// CPU time (user and system) the load generator's process used, for CPU per image.
+    public var cpuSeconds: Double?
 
     public struct ImageDescription: Codable, Sendable {
         public var source: String
@@ -125,6 +127,7 @@ public struct LoadReport: Codable, Sendable {
         case workerIndex = "worker_index"
         case mergedWorkers = "merged_workers"
         case histograms, seconds
+        case cpuSeconds = "cpu_s"
     }
 
     public var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) }

@@ -66,7 +66,8 @@ public enum LoadReportMerger {
             histograms: EncodedHistograms(
                 latency: latency.compressedBase64(), service: service.compressedBase64(), lag: lag.compressedBase64(),
                 e2e: endToEnd?.compressedBase64()),
-            seconds: nil)
+            seconds: nil,
+            cpuSeconds: reports.allSatisfy { $0.cpuSeconds != nil } ? reports.reduce(0) { $0 + ($1.cpuSeconds ?? 0) } : nil)
         merged.image.meanBytes = delivered == 0 ? 0 : Double(bytes) / Double(delivered)
         if reports.allSatisfy({ $0.seconds != nil }) {
             merged.seconds = mergeSeconds(reports.compactMap(\.seconds), logs: logs)
