@@ -3,7 +3,9 @@ import Logging
 
 /// Finds the highest rate that meets a run's thresholds with a bounded number of fixed-rate steps: an
 /// exponential probe (double the rate until a step fails, or halve it until one passes), then bisection between
-/// the last passing and the first failing rate until they are within `resolution` of each other.
+/// the last passing and the first failing rate until they are within `resolution` of each other, then one more
+/// step at the answer: near the limit a pass can be luck, so the answer is a rate that passed twice (if the
+/// repeat fails, it becomes the first failing rate and the bisection goes on below it).
 ///
 /// A pure value: `nextRate` decides, `record` learns, so the strategy is tested without running anything.
 public struct RateSearch: Sendable {
@@ -34,6 +36,8 @@ public struct RateSearch: Sendable {
     public private(set) var steps: [Step] = []
     public private(set) var lastPass: Double?
     public private(set) var firstFail: Double?
+    /// Whether `lastPass` passed a second time.
+    public private(set) var confirmed = false
 
     public init(startRate: Double, maximumRate: Double? = nil, minimumRate: Double = 1, maximumSteps: Int = 10, resolution: Double = 0.05) {
         self.startRate = startRate
@@ -56,24 +60,29 @@ public struct RateSearch: Sendable {
             let lower = fail / 2
             return lower < minimumRate ? nil : lower
         case (let pass?, let fail?):
-            guard fail - pass > resolution * pass else { return nil }
+            guard fail - pass > resolution * pass else { return confirmed ? nil : pass }
             return ((pass + fail) / 2).rounded(toPlaces: 1)
         }
     }
 
     public mutating func record(_ step: Step) {
+        let repeatsTheAnswer = step.rate == lastPass
         steps.append(step)
         if step.passed {
+            if repeatsTheAnswer { confirmed = true }
             lastPass = max(lastPass ?? step.rate, step.rate)
         } else {
             firstFail = min(firstFail ?? step.rate, step.rate)
+            // A rate that failed once is not an answer, even if it passed before.
+            lastPass = steps.filter { $0.passed && $0.rate < firstFail! }.map(\.rate).max()
+            confirmed = false
         }
     }
 
     /// The search's outcome: the highest passing rate and the interval the true limit lies in.
     public var result: RateSearchResult {
         RateSearchResult(
-            rate: lastPass, lastPassingRate: lastPass, firstFailingRate: firstFail, steps: steps,
+            rate: lastPass, lastPassingRate: lastPass, firstFailingRate: firstFail, confirmed: confirmed, steps: steps,
             limitedByMaximum: firstFail == nil && lastPass != nil && lastPass == maximumRate)
     }
 }
@@ -85,6 +94,8 @@ public struct RateSearchResult: Codable, Sendable {
     /// The confidence interval: the limit lies between these (nil when the probe never got there).
     public var lastPassingRate: Double?
     public var firstFailingRate: Double?
+    /// The answer passed a repeated step too.
+    public var confirmed: Bool
     public var steps: [RateSearch.Step]
     /// The search stopped at --max-rate with every step passing: the limit is higher still.
     public var limitedByMaximum: Bool
@@ -93,7 +104,7 @@ public struct RateSearchResult: Codable, Sendable {
         case rate
         case lastPassingRate = "last_passing_rate"
         case firstFailingRate = "first_failing_rate"
-        case steps
+        case confirmed, steps
         case limitedByMaximum = "limited_by_maximum"
     }
 }

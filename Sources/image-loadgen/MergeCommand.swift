@@ -38,8 +38,7 @@ extension ImageLoadgen {
         @Option(help: ArgumentHelp("The report topic. Default: load.report_topic.", valueName: "topic"))
         var reportTopic: String?
 
-        @Option(name: .customLong("threshold"), help: ArgumentHelp("A check on the combined figures, as for run (repeatable); failing exits 3.", valueName: "check"))
-        var thresholds: [String] = []
+        @OptionGroup(title: "Checks on the combined figures") var thresholds: ThresholdOptions
 
         @Option(help: ArgumentHelp("Write the combined JSON report here.", valueName: "file.json"))
         var report: String?
@@ -57,13 +56,6 @@ extension ImageLoadgen {
                 throw ValidationError("Please pass the workers' report files, or --run-id to read them from the report topic.")
             }
             if let runID { try DistributedOptions.checkRunID(runID, source: "--run-id") }
-            for threshold in thresholds {
-                do {
-                    _ = try Threshold(parsing: threshold)
-                } catch {
-                    throw ValidationError(error.description)
-                }
-            }
         }
 
         func run() throws {
@@ -106,7 +98,7 @@ extension ImageLoadgen {
             } catch {
                 throw ValidationError(error.description)
             }
-            merged.thresholds = try thresholds.map { try Threshold(parsing: $0).evaluate(merged) }
+            merged.thresholds = try thresholds.evaluate(merged)
             try outputs.write(merged, merged.seconds ?? [], title: "image-loadgen run \(merged.runID): \(merged.workers) workers combined")
             StandardOutput.write(line: LoadReporters.text(merged))
             try ReportOutputs.exitStatus(for: merged)
@@ -120,7 +112,7 @@ extension ImageLoadgen {
             } catch {
                 throw ValidationError(error.description)
             }
-            if !thresholds.isEmpty {
+            if !thresholds.texts.isEmpty {
                 throw ValidationError("Please pass the workers' JSON reports too: --threshold needs their counts.")
             }
             if let report {

@@ -60,26 +60,7 @@ extension ImageLoadgen {
         @Option(help: ArgumentHelp("Step load instead of --rate/--duration: rate:duration stages, e.g. 100:10s,1000:30s.", valueName: "stages"))
         var ramp: String?
 
-        @Option(help: "Synthetic image width in pixels. Default: load.width (224).")
-        var width: Int?
-
-        @Option(help: "Synthetic image height in pixels. Default: load.height (224).")
-        var height: Int?
-
-        @Option(help: "JPEG quality, 1 to 100. Default: load.quality (90).")
-        var quality: Int?
-
-        @Option(help: "Pre-encoded images to cycle through; 0 encodes every image afresh. Default: load.pool (64).")
-        var pool: Int?
-
-        @Option(help: "Encoder threads for --pool 0. Default: the number of CPU cores.")
-        var encoders: Int?
-
-        @Option(help: ArgumentHelp("Send the JPEG files of this folder instead of synthetic images (each checked first).", valueName: "folder"))
-        var source: String?
-
-        @Option(help: "Seed of the synthetic images, for repeatable runs.")
-        var seed: UInt64 = 0
+        @OptionGroup(title: "Images") var images: ImageOptions
 
         @Option(help: "Message key: image-id, random or none.")
         var key: KeyStrategy = .imageID
@@ -96,8 +77,7 @@ extension ImageLoadgen {
         @Option(help: ArgumentHelp("Also read this topic (e.g. predictions) and report end-to-end latency.", valueName: "topic"))
         var observeTopic: String?
 
-        @Option(name: .customLong("threshold"), help: ArgumentHelp("A check such as 'p99<50ms', 'rate>=990', 'failed==0' (repeatable); failing exits 3.", valueName: "check"))
-        var thresholds: [String] = []
+        @OptionGroup(title: "Checks") var thresholds: ThresholdOptions
 
         @Option(help: ArgumentHelp("Write the JSON report here.", valueName: "file.json"))
         var report: String?
@@ -129,20 +109,8 @@ extension ImageLoadgen {
                 throw ValidationError("Please pass either --ramp or --rate/--duration, not both.")
             }
             if let count, count == 0 { throw ValidationError("Please pass a --count above 0.") }
-            if let width, !(1...65_500).contains(width) { throw ValidationError("Please pass a --width from 1 to 65500.") }
-            if let height, !(1...65_500).contains(height) { throw ValidationError("Please pass a --height from 1 to 65500.") }
-            if let quality, !(1...100).contains(quality) { throw ValidationError("Please pass a --quality from 1 to 100.") }
-            if let pool, pool < 0 { throw ValidationError("Please pass a --pool of 0 or more.") }
-            if let encoders, encoders < 1 { throw ValidationError("Please pass at least one encoder thread.") }
             if let workers, workers < 1 { throw ValidationError("Please pass --workers of 1 or more.") }
             if let partitions, partitions < 1 { throw ValidationError("Please pass --partitions of 1 or more.") }
-            for threshold in thresholds {
-                do {
-                    _ = try Threshold(parsing: threshold)
-                } catch {
-                    throw ValidationError(error.description)
-                }
-            }
             if let ramp {
                 do {
                     _ = try LoadSchedule.parseRamp(ramp)
@@ -188,15 +156,7 @@ extension ImageLoadgen {
                 schedule = LoadSchedule.constant(
                     rate: totalRate, duration: duration?.value ?? (count == nil ? load.duration : nil), count: count)
             }
-            let imageSource: ImageSource =
-                if let source {
-                    .folder(source)
-                } else {
-                    .synthetic(
-                        width: width ?? load.width, height: height ?? load.height, quality: quality ?? load.quality,
-                        pool: pool ?? load.pool, encoders: encoders ?? ProcessInfo.processInfo.activeProcessorCount,
-                        seed: seed)
-                }
+            let imageSource = images.source(load)
             var config = LoadGeneratorConfig(topic: topic, schedule: schedule, source: imageSource, properties: properties)
             config.warmup = warmup?.value ?? load.warmup
             config.keyStrategy = key
@@ -216,27 +176,17 @@ extension ImageLoadgen {
             if let reportTopic, let problem = TopicSettings.validate(name: reportTopic) {
                 throw ValidationError("Please pass a valid --report-topic: \(problem).")
             }
-            let supply: ImageSupply
-            do {
-                supply = try ImageSupply(imageSource) { [config] in config.imageID(ofSequence: $0) }
-            } catch let error as LoadGenError {
-                throw ValidationError(error.description)
-            }
+            let supply = try images.prepare(imageSource) { [config] in config.imageID(ofSequence: $0) }
             defer { supply.stop() }
             try ReportOutputs(json: report, csv: timeseries, svg: plot, histogramLog: histogramLog).checkWritable()
             try ReportOutputs(json: distributed.mergedReport).checkWritable()
 
             var embedded: KafkaMockCluster?
             if embeddedCluster {
-                let cluster = try KafkaMockCluster(brokers: 3, logger: logger)
-                let partitionCount = partitions ?? settings.kafka.topics.first { $0.name == topic }?.partitions ?? 6
-                // Reading back the topic it writes (--observe-topic images) needs the topic once, not twice.
-                for name in Set([topic, observeTopic, reportTopic].compactMap { $0 }) {
-                    try cluster.createTopic(name, partitions: name == reportTopic && name != topic ? 1 : partitionCount)
-                }
+                let cluster = try EmbeddedCluster.start(
+                    topics: [topic, observeTopic, reportTopic].compactMap { $0 },
+                    partitions: partitions ?? settings.kafka.topics.first { $0.name == topic }?.partitions ?? 6, logger: logger)
                 config.properties["bootstrap.servers"] = cluster.bootstrapServers
-                logger.notice(
-                    "no --bootstrap-servers given: started an embedded 3-broker Kafka cluster at \(cluster.bootstrapServers) with topic \(topic) (\(partitionCount) partitions)")
                 embedded = cluster
             }
             config.system = embeddedCluster ? "embedded" : properties["bootstrap.servers"]
@@ -267,7 +217,7 @@ extension ImageLoadgen {
             display?.stop()
 
             var report = result
-            report.thresholds = try thresholds.map { try Threshold(parsing: $0).evaluate(result) }
+            report.thresholds = try thresholds.evaluate(result)
             try ReportOutputs(json: self.report, csv: timeseries, svg: plot, histogramLog: nil).write(report, seconds)
             var publishError: (any Error)?
             if let reports {
@@ -291,7 +241,7 @@ extension ImageLoadgen {
             let workerStatus = Result { try ReportOutputs.exitStatus(for: report) }
             var merged = try reports.awaitMerged(
                 runID: config.runID, workers: workerCount, timeout: distributed.barrierTimeout.value + schedule.totalDuration)
-            merged.thresholds = try thresholds.map { try Threshold(parsing: $0).evaluate(merged) }
+            merged.thresholds = try thresholds.evaluate(merged)
             try ReportOutputs(json: distributed.mergedReport).write(merged, merged.seconds ?? [])
             StandardOutput.write(line: "\ncombined:\n" + LoadReporters.text(merged))
             try workerStatus.get()

@@ -4,12 +4,12 @@ import Histogram
 import Testing
 
 struct HistogramEncodingTests {
-    /// Values spread like latencies: mostly a few milliseconds, a long tail up to seconds.
+    /// Values spread like latencies, the same every time: mostly a few milliseconds, a 2% tail up to seconds.
     static func latencies(count: Int, seed: UInt64) -> [UInt64] {
-        var generator = SeededGenerator(seed: seed)
-        return (0..<count).map { _ in
-            let base = UInt64.random(in: 200...5_000, using: &generator)
-            return Double.random(in: 0..<1, using: &generator) < 0.02 ? base * UInt64.random(in: 10...400, using: &generator) : base
+        (0..<UInt64(count)).map { index in
+            let mixed = (index &+ seed &* 7_919) &* 2_654_435_761 % 1_000_003
+            let base = 200 + mixed % 4_801
+            return mixed % 50 == 0 ? base * (10 + mixed % 391) : base
         }
     }
 
@@ -107,20 +107,5 @@ struct SequenceSetTests {
         var set = SequenceSet()
         for value: UInt64 in 0..<1_000_000 { set.insert(value) }
         #expect(set.runs.count == 1)
-    }
-}
-
-/// SplitMix64, for repeatable test data.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

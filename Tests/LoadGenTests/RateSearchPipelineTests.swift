@@ -3,6 +3,7 @@ import Kafka
 @testable import LoadGen
 import Logging
 import PipelineMessages
+import TestSupport
 import Testing
 
 /// `search` against a pipeline with a known limit: a stand-in stream app that forwards each image to the
@@ -22,6 +23,11 @@ struct RateSearchPipelineTests {
         ])
         let forwarder = try BoundedForwarder(properties: properties, capacity: Self.capacity)
         defer { forwarder.stop() }
+        // The stand-in is ready once it has forwarded one image: its first fetch is not what gets measured.
+        let ping = try KafkaProducer(properties: properties, logger: quiet) { _ in }
+        try ping.send(KafkaOutgoingMessage(topic: "images", value: Data([0xFF, 0xD8])), id: 0)
+        ping.close()
+        try #require(eventually(timeout: 60) { forwarder.forwarded > 0 })
 
         let thresholds = try [Threshold(parsing: "e2e_p99<400ms"), Threshold(parsing: "failed==0")]
         let supply = try ImageSupply(.synthetic(width: 16, height: 16, quality: 80, pool: 4, encoders: 1, seed: 1))
@@ -34,21 +40,22 @@ struct RateSearchPipelineTests {
             config.runID = "search-\(number)-\(UUID().uuidString.prefix(6))"
             return config
         }
-        var search = RateSearch(startRate: 25, maximumSteps: 8, resolution: 0.1)
+        var search = RateSearch(startRate: 25, maximumSteps: 10, resolution: 0.1)
         try search.run(thresholds: thresholds, supply: supply, logger: quiet) { configuration(rate: $0, number: $1) }
         let result = search.result
         let found = try #require(result.rate, "\(result.steps.map { ($0.rate, $0.passed) })")
         let firstFail = try #require(result.firstFailingRate)
         #expect(found >= 50 && firstFail <= 2 * Self.capacity, "\(result.steps.map { ($0.rate, $0.passed) })")
-        #expect(result.steps.count <= 8)
+        #expect(result.steps.count <= 10)
+        let steps = result.steps.map { "\($0.rate)/s \($0.passed ? "pass" : "fail") e2e p99 \($0.endToEndLatencyMilliseconds?.p99 ?? -1) ms" }
 
         func fixedRun(_ rate: Double) throws -> Bool {
             var (report, _) = try LoadGenerator(config: configuration(rate: rate, number: 99), logger: quiet).run(supply: supply)
             report.thresholds = thresholds.map { $0.evaluate(report) }
             return RateSearch.Step(rate: rate, report: report).passed
         }
-        #expect(try fixedRun(found), "the rate found passes again")
-        #expect(try !fixedRun(found * 1.3), "30% more fails")
+        #expect(try fixedRun(found), "the rate found passes again: \(steps)")
+        #expect(try !fixedRun(found * 1.3), "30% more fails: \(steps)")
     }
 }
 
@@ -56,19 +63,24 @@ struct RateSearchPipelineTests {
 /// image-loadgen measures end-to-end latency from.
 final class BoundedForwarder: Sendable {
     private let stopped = SharedState(false)
+    private let count = SharedState<UInt64>(0)
     private let finished = DispatchSemaphore(value: 0)
+
+    var forwarded: UInt64 { count.withLock { $0 } }
 
     init(properties: KafkaProperties, capacity: Double) throws {
         let consumer = try KafkaConsumer(properties: properties, logger: quiet)
         let producer = try KafkaProducer(properties: properties, logger: quiet) { _ in }
         let partitions = try consumer.metadata(topic: "images").topic(named: "images")?.partitions ?? []
         try consumer.assign(partitions.map { KafkaTopicPartitionOffset(topic: "images", partition: $0.id, offset: try consumer.watermarks(topic: "images", partition: $0.id).high) })
-        let thread = Thread { [stopped, finished] in
+        let thread = Thread { [stopped, count, finished] in
             let interval = Duration.seconds(1 / capacity)
             var next = ContinuousClock.now
             while !stopped.withLock({ $0 }) {
                 guard let image = try? consumer.poll(timeout: .milliseconds(50)) else { continue }
-                next = max(next, .now) + interval
+                // Slots are counted from the schedule, not from when a sleep happened to end, so a slow wake-up on a
+                // busy machine does not lower the capacity; after an idle spell at most 100 ms of slots carry over.
+                next = max(next + interval, .now - .milliseconds(100))
                 let wait = next - .now
                 if wait > .zero { usleep(UInt32(wait.microseconds)) }
                 try? producer.send(
@@ -76,6 +88,7 @@ final class BoundedForwarder: Sendable {
                         topic: "predictions", key: image.key, value: Data("{}".utf8),
                         headers: image.headers.filter { $0.name != ImageMessageHeaders.contentType }),
                     id: 0)
+                count.withLock { $0 += 1 }
             }
             producer.close(timeout: .seconds(5))
             consumer.close()

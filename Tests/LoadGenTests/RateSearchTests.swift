@@ -18,8 +18,8 @@ struct RateSearchTests {
 
     @Test func probesUpThenBisectsToTheLimit() {
         let done = Self.search(RateSearch(startRate: 100, maximumSteps: 20, resolution: 0.05), limit: 330)
-        #expect(done.steps.map(\.rate) == [100, 200, 400, 300, 350, 325, 337.5])
-        #expect(done.result.rate == 325)
+        #expect(done.steps.map(\.rate) == [100, 200, 400, 300, 350, 325, 337.5, 325], "the answer is run twice")
+        #expect(done.result.rate == 325 && done.result.confirmed)
         #expect(done.result.lastPassingRate == 325 && done.result.firstFailingRate == 337.5)
     }
 
@@ -29,6 +29,20 @@ struct RateSearchTests {
         let result = done.result
         #expect(result.lastPassingRate! <= 180 && result.firstFailingRate! > 180)
         #expect(result.firstFailingRate! - result.lastPassingRate! <= 0.1 * result.lastPassingRate!)
+    }
+
+    @Test func anAnswerThatFailsItsRepeatIsNotTheAnswer() {
+        var search = RateSearch(startRate: 100, maximumSteps: 20, resolution: 0.3)
+        // Passes at 100 and 200, fails at 400, passes 300 once (luck), then fails it on the repeat.
+        let verdicts: [Double: [Bool]] = [100: [true], 200: [true], 400: [false], 300: [true, false], 250: [true, true]]
+        var seen: [Double: Int] = [:]
+        while let rate = search.nextRate {
+            let attempt = seen[rate, default: 0]
+            seen[rate] = attempt + 1
+            search.record(Self.step(rate, passes: verdicts[rate]?[min(attempt, (verdicts[rate]?.count ?? 1) - 1)] ?? false))
+        }
+        #expect(search.steps.map(\.rate) == [100, 200, 400, 300, 350, 300, 250, 250])
+        #expect(search.result.rate == 250 && search.result.firstFailingRate == 300 && search.result.confirmed)
     }
 
     @Test func stepsAndRangeAreBounded() {
