@@ -133,6 +133,9 @@ extension ImageLoadgen {
             guard TopicSettings.validate(name: topic) == nil else {
                 throw ValidationError("Please pass a valid --topic: \(TopicSettings.validate(name: topic)!).")
             }
+            if let observeTopic, let problem = TopicSettings.validate(name: observeTopic) {
+                throw ValidationError("Please pass a valid --observe-topic: \(problem).")
+            }
             var properties = try kafka.kafkaProperties(configuration: settings)
             if let producerConfig {
                 properties = properties.merging(try KafkaProperties.load(contentsOf: producerConfig))

@@ -109,6 +109,9 @@ extension ImageLoadgen {
             let load = settings.load
             let topic = topic ?? load.topic
             if let problem = TopicSettings.validate(name: topic) { throw ValidationError("Please pass a valid --topic: \(problem).") }
+            if let observeTopic, let problem = TopicSettings.validate(name: observeTopic) {
+                throw ValidationError("Please pass a valid --observe-topic: \(problem).")
+            }
             var properties = try kafka.kafkaProperties(configuration: settings)
             properties.setDefault("message.timeout.ms", "30000")
             let embeddedCluster = properties["bootstrap.servers"] == nil
