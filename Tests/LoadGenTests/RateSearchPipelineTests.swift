@@ -9,7 +9,11 @@ import Testing
 /// `search` against a pipeline with a known limit: a stand-in stream app that forwards each image to the
 /// predictions topic at most `capacity` per second (like a model server of fixed latency behind bounded
 /// concurrency). The rate found must pass again in a fixed-rate run, and 30% more must fail.
-@Suite(.timeLimit(.minutes(8)))
+///
+/// Above capacity a backlog grows, so a step of 8 s at rate r ends (r/C − 1)·8 s late: the 1 s limit is crossed at
+/// 1.125·C. The steps (25, 50, 100, 200, 150, 125, then 100 again at a 25% resolution) stay far from that edge, so
+/// a busy machine's latency spikes (a few hundred milliseconds) change no verdict.
+@Suite(.timeLimit(.minutes(10)))
 struct RateSearchPipelineTests {
     static let capacity = 100.0
 
@@ -29,23 +33,24 @@ struct RateSearchPipelineTests {
         ping.close()
         try #require(eventually(timeout: 60) { forwarder.forwarded > 0 })
 
-        let thresholds = try [Threshold(parsing: "e2e_p99<400ms"), Threshold(parsing: "failed==0")]
+        let thresholds = try [Threshold(parsing: "e2e_p99<1s"), Threshold(parsing: "failed==0")]
         let supply = try ImageSupply(.synthetic(width: 16, height: 16, quality: 80, pool: 4, encoders: 1, seed: 1))
         func configuration(rate: Double, number: Int) -> LoadGeneratorConfig {
             var config = LoadGeneratorConfig(
-                topic: "images", schedule: .constant(rate: rate, duration: .seconds(5), count: nil),
+                topic: "images", schedule: .constant(rate: rate, duration: .seconds(8), count: nil),
                 source: .synthetic(width: 16, height: 16, quality: 80, pool: 4, encoders: 1, seed: 1), properties: properties)
             config.warmup = .seconds(1)
             config.observeTopic = "predictions"
             config.runID = "search-\(number)-\(UUID().uuidString.prefix(6))"
             return config
         }
-        var search = RateSearch(startRate: 25, maximumSteps: 10, resolution: 0.1)
+        var search = RateSearch(startRate: 25, maximumSteps: 10, resolution: 0.25)
         try search.run(thresholds: thresholds, supply: supply, logger: quiet) { configuration(rate: $0, number: $1) }
         let result = search.result
         let found = try #require(result.rate, "\(result.steps.map { ($0.rate, $0.passed) })")
         let firstFail = try #require(result.firstFailingRate)
-        #expect(found >= 50 && firstFail <= 2 * Self.capacity, "\(result.steps.map { ($0.rate, $0.passed) })")
+        #expect(found >= 0.75 * Self.capacity && found <= 1.125 * Self.capacity, "\(result.steps.map { ($0.rate, $0.passed) })")
+        #expect(firstFail <= 1.5 * Self.capacity && result.confirmed)
         #expect(result.steps.count <= 10)
         let steps = result.steps.map { "\($0.rate)/s \($0.passed ? "pass" : "fail") e2e p99 \($0.endToEndLatencyMilliseconds?.p99 ?? -1) ms" }
 
