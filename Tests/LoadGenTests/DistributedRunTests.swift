@@ -11,7 +11,51 @@ import Testing
 /// the report topic, each publishing its report there; then the reports merged from files and from the topic.
 @Suite(.timeLimit(.minutes(5)))
 struct DistributedRunTests {
-    @Test func threeWorkersMeetRunAndMergeExactly() throws {
+    struct Outcome: Sendable {
+        var starts: [Int: Date]
+        var reports: [LoadReport]
+        var fromTopic: [LoadReport]
+        var errors: [String]
+    }
+
+    @Test func threeWorkersMeetRunAndMergeExactly() async throws {
+        // The workers, the barrier and the topic block: they run on a thread of their own, off the pool.
+        let outcome = try await offThePool { try Self.runThreeWorkers() }
+        try #require(outcome.errors.isEmpty, "\(outcome.errors)")
+        #expect(Set(outcome.starts.values).count == 1, "the barrier gives every worker the same start: \(outcome.starts)")
+        let workerReports = outcome.reports
+        #expect(workerReports.map(\.delivered) == [200, 200, 200])
+        #expect(workerReports.allSatisfy { $0.verify?.isClean == true }, "\(workerReports.map { $0.verify as Any })")
+
+        // From files: through the JSON a worker writes.
+        let decoded = try workerReports.map { try JSONDecoder().decode(LoadReport.self, from: LoadReporters.json($0)) }
+        let merged = try LoadReportMerger.merge(decoded)
+        #expect(merged.sent == 600 && merged.delivered == 600 && merged.failed == 0)
+        #expect(merged.verify == VerifyReport(consumed: 600, missing: 0, duplicates: 0, corrupt: 0, missingSample: []))
+        #expect(merged.latencyMilliseconds.count == 600)
+        #expect(merged.mergedWorkers == [0, 1, 2])
+        #expect(merged.seconds?.reduce(0) { $0 + $1.sent } == 600)
+        #expect(merged.targetRate == 300)
+
+        // The merged p99 is the p99 of one histogram holding every worker's values.
+        var union = LoadGen.histogram()
+        for report in workerReports {
+            union.add(try Histogram<UInt64>.decode(compressedBase64: Substring(report.histograms!.latency)))
+        }
+        #expect(merged.latencyMilliseconds == LatencySummary(union))
+
+        // From the report topic: the same figures.
+        let fromTopic = outcome.fromTopic
+        #expect(fromTopic.map(\.workerIndex) == [0, 1, 2])
+        let mergedFromTopic = try LoadReportMerger.merge(fromTopic)
+        #expect(mergedFromTopic.delivered == 600)
+        #expect(mergedFromTopic.latencyMilliseconds == merged.latencyMilliseconds)
+        #expect(mergedFromTopic.verify == merged.verify)
+    }
+
+
+    /// Three workers come up at different times, meet on the barrier, run, and publish their reports.
+    static func runThreeWorkers() throws -> Outcome {
         let cluster = try KafkaMockCluster(brokers: 3)
         try cluster.createTopic("images", partitions: 3)
         try cluster.createTopic("loadgen-reports", partitions: 1)
@@ -42,39 +86,12 @@ struct DistributedRunTests {
             }
         }
         threads.forEach { $0.start() }
-        #expect(eventually(timeout: 120) { reports.withLock { $0.count } + errors.withLock { $0.count } == 3 })
-        try #require(errors.withLock { $0 }.isEmpty, "\(errors.withLock { $0 })")
-
-        let startTimes = starts.withLock { $0 }
-        #expect(Set(startTimes.values).count == 1, "the barrier gives every worker the same start: \(startTimes)")
-        let workerReports = reports.withLock { $0 }.sorted { $0.key < $1.key }.map(\.value)
-        #expect(workerReports.map(\.delivered) == [200, 200, 200])
-        #expect(workerReports.allSatisfy { $0.verify?.isClean == true }, "\(workerReports.map { $0.verify as Any })")
-
-        // From files: through the JSON a worker writes.
-        let decoded = try workerReports.map { try JSONDecoder().decode(LoadReport.self, from: LoadReporters.json($0)) }
-        let merged = try LoadReportMerger.merge(decoded)
-        #expect(merged.sent == 600 && merged.delivered == 600 && merged.failed == 0)
-        #expect(merged.verify == VerifyReport(consumed: 600, missing: 0, duplicates: 0, corrupt: 0, missingSample: []))
-        #expect(merged.latencyMilliseconds.count == 600)
-        #expect(merged.mergedWorkers == [0, 1, 2])
-        #expect(merged.seconds?.reduce(0) { $0 + $1.sent } == 600)
-        #expect(merged.targetRate == 300)
-
-        // The merged p99 is the p99 of one histogram holding every worker's values.
-        var union = LoadGen.histogram()
-        for report in workerReports {
-            union.add(try Histogram<UInt64>.decode(compressedBase64: Substring(report.histograms!.latency)))
+        guard eventually(timeout: 120, { reports.withLock { $0.count } + errors.withLock { $0.count } == 3 }) else {
+            throw LoadGenError("the workers did not finish")
         }
-        #expect(merged.latencyMilliseconds == LatencySummary(union))
-
-        // From the report topic: the same figures.
-        let fromTopic = try topic.reports(runID: runID)
-        #expect(fromTopic.map(\.workerIndex) == [0, 1, 2])
-        let mergedFromTopic = try LoadReportMerger.merge(fromTopic)
-        #expect(mergedFromTopic.delivered == 600)
-        #expect(mergedFromTopic.latencyMilliseconds == merged.latencyMilliseconds)
-        #expect(mergedFromTopic.verify == merged.verify)
+        return Outcome(
+            starts: starts.withLock { $0 }, reports: reports.withLock { $0 }.sorted { $0.key < $1.key }.map(\.value),
+            fromTopic: try topic.reports(runID: runID), errors: errors.withLock { $0 })
     }
 
     @Test func mergeRefusesIncompleteOrMixedRuns() throws {
@@ -94,7 +111,13 @@ struct DistributedRunTests {
         #expect(throws: LoadGenError.self) { try LoadReportMerger.merge([first, noHistograms]) }
     }
 
-    @Test func verifyIgnoresIdsOutsideTheRunWithoutStoringThem() throws {
+    @Test func verifyIgnoresIdsOutsideTheRunWithoutStoringThem() async throws {
+        let report = try await offThePool { try Self.runWithForgedIds() }
+        #expect(report.verify == VerifyReport(consumed: 200, missing: 0, duplicates: 0, corrupt: 0, missingSample: []))
+    }
+
+    /// A run while another producer writes ids far beyond its range under the same run id.
+    static func runWithForgedIds() throws -> LoadReport {
         let cluster = try KafkaMockCluster(brokers: 1)
         try cluster.createTopic("images", partitions: 1)
         var worker = config(cluster, rate: 200, duration: .seconds(1))
@@ -114,6 +137,6 @@ struct DistributedRunTests {
         forging.start()
         let (report, _) = try LoadGenerator(config: worker, logger: quiet).run()
         forger.close()
-        #expect(report.verify == VerifyReport(consumed: 200, missing: 0, duplicates: 0, corrupt: 0, missingSample: []))
+        return report
     }
 }

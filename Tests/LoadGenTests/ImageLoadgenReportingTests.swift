@@ -17,14 +17,14 @@ struct ImageLoadgenReportingTests {
         return directory
     }
 
-    @Test func histogramLogDecodesWithAnIndependentImplementation() throws {
+    @Test func histogramLogDecodesWithAnIndependentImplementation() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("run.hlog").path
         let reportFile = directory.appendingPathComponent("report.json")
         let series = directory.appendingPathComponent("series.csv")
         // Reading back the topic it writes also used to fail on the embedded cluster (TOPIC_ALREADY_EXISTS).
-        let result = try BuiltProduct.run(
+        let result = try await runOffThePool(
             "image-loadgen",
             Self.noConfig + [
                 "--rate", "200", "--duration", "3s", "--width", "32", "--height", "32", "--observe-topic", "images",
@@ -46,7 +46,7 @@ struct ImageLoadgenReportingTests {
         let output = Pipe()
         decoder.standardOutput = output
         try decoder.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = try await offThePool { output.fileHandleForReading.readDataToEndOfFile() }
         decoder.waitUntilExit()
         #expect(decoder.terminationStatus == 0)
         let tags = try JSONSerialization.jsonObject(with: data) as! [String: [String: Double]]
@@ -69,18 +69,18 @@ struct ImageLoadgenReportingTests {
         #expect(try String(contentsOf: directory.appendingPathComponent("chart.svg"), encoding: .utf8).contains("end-to-end latency"))
     }
 
-    @Test func aMissingSourceFailsBeforeAnyClusterStarts() throws {
-        let result = try BuiltProduct.run("image-loadgen", Self.noConfig + ["--source", "missing/", "--count", "1"])
+    @Test func aMissingSourceFailsBeforeAnyClusterStarts() async throws {
+        let result = try await runOffThePool("image-loadgen", Self.noConfig + ["--source", "missing/", "--count", "1"])
         #expect(result.status == 64)
         #expect(result.standardError.contains("missing/"))
         #expect(!result.standardError.contains("embedded"), "\(result.standardError)")
     }
 
-    @Test func requiredBrokersMakeTheEmbeddedFallbackAnError() throws {
+    @Test func requiredBrokersMakeTheEmbeddedFallbackAnError() async throws {
         for (arguments, environment) in [
             (["--require-brokers"], [String: String]()), ([], ["IMAGE_LOADGEN_REQUIRE_BROKERS": "1"]),
         ] {
-            let result = try BuiltProduct.run(
+            let result = try await runOffThePool(
                 "image-loadgen", Self.noConfig + arguments + ["--count", "1"], environment: environment)
             #expect(result.status == 64)
             #expect(result.standardError.contains("No Kafka brokers configured"), "\(result.standardError)")
@@ -107,7 +107,7 @@ struct ImageLoadgenReportingTests {
         return report
     }
 
-    @Test func mergeCombinesFilesAndRefusesBadInputInOneLine() throws {
+    @Test func mergeCombinesFilesAndRefusesBadInputInOneLine() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         func write(_ report: LoadReport, _ name: String) throws -> String {
@@ -118,13 +118,13 @@ struct ImageLoadgenReportingTests {
         let first = try write(Self.workerReport(0), "w0.json")
         let second = try write(Self.workerReport(1), "w1.json")
         let merged = directory.appendingPathComponent("merged.json").path
-        let good = try BuiltProduct.run("image-loadgen", ["merge", first, second, "--report", merged, "--threshold", "delivered==200"])
+        let good = try await runOffThePool("image-loadgen", ["merge", first, second, "--report", merged, "--threshold", "delivered==200"])
         #expect(good.status == 0, "\(good.standardError)")
         #expect(good.standardOutput.contains("2 workers combined"))
         let report = try JSONDecoder().decode(LoadReport.self, from: Data(contentsOf: URL(fileURLWithPath: merged)))
         #expect(report.delivered == 200 && report.latencyMilliseconds.count == 200)
 
-        let failing = try BuiltProduct.run("image-loadgen", ["merge", first, second, "--threshold", "p99<1ms"])
+        let failing = try await runOffThePool("image-loadgen", ["merge", first, second, "--threshold", "p99<1ms"])
         #expect(failing.status == 3, "thresholds on the merged figures keep run's exit codes")
 
         let otherRun = try write(Self.workerReport(1, runID: "run-b"), "other.json")
@@ -139,7 +139,7 @@ struct ImageLoadgenReportingTests {
             ([truncatedLog], "cut.hlog line 2"),
             ([String](), "--run-id"),
         ] {
-            let result = try BuiltProduct.run("image-loadgen", ["merge"] + arguments)
+            let result = try await runOffThePool("image-loadgen", ["merge"] + arguments)
             #expect(result.status != 0)
             let errorLines = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error:") }
             #expect(errorLines.count == 1, "\(result.standardError)")
@@ -152,7 +152,7 @@ struct ImageLoadgenReportingTests {
 /// then `merge --run-id` reading the same reports back.
 @Suite(.timeLimit(.minutes(4)))
 struct DistributedCommandTests {
-    @Test func threeProcessesMeetAndWorkerZeroPrintsTheCombinedReport() throws {
+    @Test func threeProcessesMeetAndWorkerZeroPrintsTheCombinedReport() async throws {
         let cluster = try KafkaMockCluster(brokers: 1)
         try cluster.createTopic("images", partitions: 3)
         try cluster.createTopic("loadgen-reports", partitions: 1)
@@ -170,9 +170,11 @@ struct DistributedCommandTests {
                     "--histogram-log", directory.appendingPathComponent("w\(index).hlog").path, "--log-level", "warning",
                 ])
         }
-        let results = workers.map { worker in
-            worker.process.waitUntilExit()
-            return worker.finish()
+        let results = try await offThePool {
+            workers.map { worker in
+                worker.process.waitUntilExit()
+                return worker.finish()
+            }
         }
         #expect(results.map(\.status) == [0, 0, 0], "\(results.map(\.standardError))")
         #expect(results[0].standardOutput.contains("combined:"))
@@ -182,11 +184,19 @@ struct DistributedCommandTests {
             LoadReport.self, from: Data(contentsOf: directory.appendingPathComponent("combined.json")))
         #expect(combined.delivered == 300 && combined.verify?.isClean == true && combined.mergedWorkers == [0, 1, 2])
 
-        let merged = try BuiltProduct.run(
+        let merged = try await runOffThePool(
             "image-loadgen",
             ["merge", "--run-id", runID, "--report-topic", "loadgen-reports", "--bootstrap-servers", cluster.bootstrapServers]
                 + (0..<3).map { directory.appendingPathComponent("w\($0).hlog").path })
         #expect(merged.status == 0, "\(merged.standardError)")
         #expect(merged.standardOutput.contains("sent 300  delivered 300  failed 0"))
     }
+}
+
+/// Runs a built product to completion on a thread of its own: waiting for it must not hold one of the few
+/// threads of Swift's cooperative pool, which other suites' servers need.
+func runOffThePool(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws
+    -> BuiltProduct.Result
+{
+    try await offThePool { try BuiltProduct.run(name, arguments, environment: environment) }
 }
