@@ -1,7 +1,8 @@
 # Everything a fresh machine needs is installed by the targets themselves.
 SWIFT ?= swift
-APT_PACKAGES := librdkafka-dev libcurl4-openssl-dev libjpeg-dev pkg-config openssl ca-certificates curl
+APT_PACKAGES := librdkafka-dev libcurl4-openssl-dev libjpeg-dev zlib1g-dev pkg-config openssl ca-certificates curl
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+HDR_PYTHON := .venv-hdr/bin/python
 
 .PHONY: all deps build release test manifests-check demo bench clean librdkafka-current test-librdkafka-current
 
@@ -27,10 +28,15 @@ release: deps
 	$(SWIFT) build -c release
 
 ## test: build everything and run every test (what CI runs).
-test: deps
+test: deps $(HDR_PYTHON)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) manifests-check
+
+# The LoadGen tests decode --histogram-log output with this independent HdrHistogram implementation.
+$(HDR_PYTHON):
+	python3 -m venv .venv-hdr
+	.venv-hdr/bin/pip install --quiet 'hdrhistogram==0.10.8'
 
 KUBERNETES_VALIDATE := .venv-kv/bin/kubernetes-validate
 KUBERNETES_VERSION := 1.30.0
@@ -106,9 +112,9 @@ $(BENCH_PYTHON):
 	python3 -m venv .venv-bench
 	.venv-bench/bin/pip install --quiet 'confluent-kafka==2.16.1' 'requests==2.34.2'
 
-bench: deps $(BENCH_PYTHON)
+bench: deps $(BENCH_PYTHON) $(HDR_PYTHON)
 	for product in $(BENCH_PRODUCTS); do $(SWIFT) build -c release --product $$product || exit 1; done
-	.build/release/pipeline-bench --output out/bench.json --python $(BENCH_PYTHON)
+	.build/release/pipeline-bench --output out/bench.json --python $(BENCH_PYTHON) $(BENCH_FLAGS)
 
 ## librdkafka-current: Debian's current librdkafka, built from the source package of Debian unstable into a prefix
 ## in a git-ignored folder. apt fetches the source with a configuration of its own (its own sources list, state and

@@ -36,6 +36,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
         .target(name: "CJPEGShim", linkerSettings: [.linkedLibrary("jpeg")]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: One Swift library per concern.
         .target(
@@ -84,7 +85,7 @@ let package = Package(
         .target(
             name: "LoadGen",
             dependencies: [
-                "Kafka", "JPEG", "PipelineConfig", "PipelineMessages",
+                "CZlib", "Kafka", "JPEG", "PipelineConfig", "PipelineMessages",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -203,7 +204,12 @@ let package = Package(
             dependencies: ["Kubernetes", "PipelineConfig", "TestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "LoadGenTests", dependencies: ["LoadGen", "Kafka", "TestSupport"], exclude: ["empty.yaml"],
+            name: "LoadGenTests",
+            dependencies: [
+                "LoadGen", "Kafka", "PipelineMessages", "TestSupport",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            exclude: ["empty.yaml", "decode_histogram_log.py"],
             swiftSettings: swiftSettings),
         .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -71,7 +71,7 @@ extension ManifestGenerator {
             |---|---|
             | `base/` | \(baseFiles.joined(separator: ", ")) |
             \(overlays.map { "| `overlays/\($0)/` | the base with this environment's replicas and resources |" }.joined(separator: "\n"))
-            | `loadtest/` | the distributed load test: an Indexed Job of \(configuration.load.workers) `image-loadgen` pod(s) |
+            | `loadtest/` | the distributed load test: an Indexed Job of \(loadTestWorkers) `image-loadgen` pod(s) |
 
             ## 1. The credentials Secret (never committed)
 
@@ -118,6 +118,30 @@ extension ManifestGenerator {
             kubectl -n \(namespace) logs -l app.kubernetes.io/name=\(Self.loadTestName) --prefix
             ```
 
+            \(loadTestMergeNote)
+
+            """
+    }
+
+    /// How the distributed load test ends with one report.
+    var loadTestMergeNote: String {
+        guard let topic = configuration.load.reportTopic else {
+            return """
+                Each pod writes its report and histogram log to the reports volume; combine them with \
+                `image-loadgen merge report-*.json latency-*.hlog`. Set `load.report_topic` for pods that start \
+                together and publish their reports to Kafka.
+                """
+        }
+        return """
+            The \(loadTestWorkers) pods share the Job's uid as run id, wait for each other on the topic `\(topic)` \
+            (create it like the others), start at the same instant, and publish their reports there; worker 0 \
+            then prints the combined report (exact percentiles of the added histograms, counts and verification \
+            of the whole run). To combine them again, elsewhere:
+
+            ```sh
+            RUN_ID=$(kubectl -n \(kubernetes.namespace) get job \(Self.loadTestName) -o jsonpath='{.metadata.uid}')
+            image-loadgen merge --run-id "$RUN_ID" --report-topic \(topic) --report run.json --plot run.svg
+            ```
             """
     }
 }

@@ -77,10 +77,11 @@ extension ManifestGenerator {
 
     /// N pods at once, one per completion index. `image-loadgen` sends rate/N each and takes the image ids
     /// k·N + index, so the slices never overlap; each prints its summary to the pod log and writes its JSON report
-    /// to the reports volume.
+    /// to the reports volume. With `load.report_topic`, the pods share the Job's uid as run id, start together
+    /// (a barrier on the report topic), publish their reports there, and worker 0 prints the combined report.
     func loadTestJob() -> KubernetesYAMLNode {
         let name = Self.loadTestName
-        let workers = configuration.load.workers
+        let workers = loadTestWorkers
         let reportsVolume: KubernetesYAMLNode =
             if let claim = kubernetes.loadTest.reportsClaim {
                 ["name": "reports", "persistentVolumeClaim": ["claimName": .string(claim)]]
@@ -92,15 +93,26 @@ extension ManifestGenerator {
             "name": "JOB_COMPLETION_INDEX",
             "valueFrom": ["fieldRef": ["fieldPath": "metadata.annotations['batch.kubernetes.io/job-completion-index']"]],
         ]
+        // The Job's uid: the same for its pods, new for every run of the Job, so a rerun never meets old reports.
+        let runIDVariable: KubernetesYAMLNode = [
+            "name": "IMAGE_LOADGEN_RUN_ID",
+            "valueFrom": ["fieldRef": ["fieldPath": "metadata.labels['batch.kubernetes.io/controller-uid']"]],
+        ]
+        var arguments: [KubernetesYAMLNode] = [
+            .string("--config=\(configurationPath)"), .string("--workers=\(workers)"),
+            .string("--report=\(Self.reportsDirectory)/report-$(JOB_COMPLETION_INDEX).json"),
+            .string("--histogram-log=\(Self.reportsDirectory)/latency-$(JOB_COMPLETION_INDEX).hlog"),
+        ]
+        if configuration.load.reportTopic != nil {
+            if workers > 1 { arguments.append("--barrier") }
+            arguments += ["--merge", .string("--merged-report=\(Self.reportsDirectory)/report-combined.json")]
+        }
         let container: KubernetesYAMLNode = [
             "name": .string(name),
             "image": .string(configuration.streamApp.image),
             "command": ["image-loadgen"],
-            "args": [
-                .string("--config=\(configurationPath)"), .string("--workers=\(workers)"),
-                .string("--report=\(Self.reportsDirectory)/report-$(JOB_COMPLETION_INDEX).json"),
-            ],
-            "env": .sequence([indexVariable] + kafkaEnvironment),
+            "args": .sequence(arguments),
+            "env": .sequence([indexVariable, runIDVariable] + kafkaEnvironment),
             "resources": resources(kubernetes.loadTest.resources),
             "securityContext": containerSecurityContext,
             "volumeMounts": [
@@ -132,5 +144,17 @@ extension ManifestGenerator {
                 ],
             ],
         ]
+    }
+
+    /// The load test's pods: `load.workers`, but no more than the input topic has partitions. Every worker writes
+    /// to every partition, so pods beyond one per partition add connections and CPU, not throughput the brokers
+    /// can absorb in parallel; `warnings` says so when it lowers the number.
+    var loadTestWorkers: Int {
+        guard let partitions = loadTopicPartitions else { return configuration.load.workers }
+        return min(configuration.load.workers, partitions)
+    }
+
+    var loadTopicPartitions: Int? {
+        configuration.kafka.topics.first { $0.name == configuration.load.topic }?.partitions
     }
 }

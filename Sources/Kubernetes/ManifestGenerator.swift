@@ -162,6 +162,11 @@ extension ManifestGenerator {
                 "stream_app.model_url (\(app.modelURL)) is a loopback address, where nothing serves the model inside a "
                     + "pod; set kubernetes.tf_serving.enabled or point model_url at your model server")
         }
+        if let partitions = loadTopicPartitions, configuration.load.workers > partitions {
+            warnings.append(
+                "load.workers (\(configuration.load.workers)) is more than the \(partitions) partitions of \(configuration.load.topic): "
+                    + "the load test runs \(partitions) workers, each sending rate/\(partitions); add partitions for more")
+        }
         return warnings
     }
 

@@ -3,61 +3,61 @@ import JPEG
 import Kafka
 import Logging
 import PipelineMessages
+import Synchronization
 
-/// Proves that nothing was lost: counts every copy of each of this run's image ids read back from the topic and
-/// checks that it decodes as a JPEG, then compares with the ids the broker acknowledged.
+/// Proves that nothing was lost: records every copy of each of this worker's image ids read back from the topic
+/// and checks that it decodes as a JPEG, then compares with the ids the broker acknowledged.
+///
+/// Memory stays flat: acknowledged and read-back sequences are run-length sets, and an id outside what this
+/// worker has sent so far (another worker's, another run's, or a forged one) is counted and dropped without
+/// being stored.
 final class DeliveryVerifier: Sendable {
     private struct State {
-        var delivered: [Bool] = []
-        var copies: [UInt8] = []
+        var delivered = SequenceSet()
+        var seen = SequenceSet()
         var consumed: UInt64 = 0
         var corrupt: UInt64 = 0
-        var deliveredCount: UInt64 = 0
-        var distinctSeen: UInt64 = 0
+        var duplicates: UInt64 = 0
         var lastProgress = ContinuousClock.now
     }
 
     private let state = SharedState(State())
-    private let sequenceOf: @Sendable (UInt64) -> UInt64?
+    /// Sequences below this were handed to the producer; the sender raises it before each send.
+    private let sentBound = SentBound()
     private let reader = SharedState<RunTopicReader?>(nil)
 
-    /// `sequenceOf` maps an image id back to its sequence number in this run (nil if it is not one of ours).
+    /// `sequenceOf` maps an image id back to its sequence number in this worker (nil if it is not one of ours).
     init(
         topic: String, properties: KafkaProperties, runID: String, logger: Logger,
         sequenceOf: @escaping @Sendable (UInt64) -> UInt64?
     ) throws {
-        self.sequenceOf = sequenceOf
         // Only the reader thread decodes.
         nonisolated(unsafe) let decoder = try JPEGDecoder()
         let reader = try RunTopicReader(topic: topic, properties: properties, runID: runID, logger: logger) {
-            [state, sequenceOf] message, _ in
+            [state, sentBound] message, _ in
+            guard
+                let sequence = message.headers.string(named: ImageMessageHeaders.imageID).flatMap(UInt64.init)
+                    .flatMap(sequenceOf),
+                sequence < sentBound.value.load(ordering: .acquiring)
+            else { return }
             let decodes = (try? decoder.decode(message.value)) != nil
-            let sequence = message.headers.string(named: ImageMessageHeaders.imageID).flatMap(UInt64.init).flatMap(sequenceOf)
             state.withLock { state in
                 state.consumed += 1
                 state.lastProgress = .now
                 if !decodes { state.corrupt += 1 }
-                guard let sequence else { return }
-                let index = Int(sequence)
-                if state.copies.count <= index { state.copies.append(contentsOf: repeatElement(0, count: index - state.copies.count + 1)) }
-                if state.copies[index] == 0 { state.distinctSeen += 1 }
-                state.copies[index] = state.copies[index] &+ (state.copies[index] == .max ? 0 : 1)
+                if !state.seen.insert(sequence) { state.duplicates += 1 }
             }
         }
         self.reader.withLock { $0 = reader }
     }
 
+    /// Called by the sender before it hands message `sequence` to the producer.
+    func willSend(sequence: UInt64) {
+        sentBound.value.store(sequence + 1, ordering: .releasing)
+    }
+
     func recordDelivered(sequence: UInt64) {
-        state.withLock { state in
-            let index = Int(sequence)
-            if state.delivered.count <= index {
-                state.delivered.append(contentsOf: repeatElement(false, count: index - state.delivered.count + 1))
-            }
-            if !state.delivered[index] {
-                state.delivered[index] = true
-                state.deliveredCount += 1
-            }
-        }
+        state.withLock { _ = $0.delivered.insert(sequence) }
     }
 
     /// Waits until every acknowledged id was read back, or nothing new arrived for `idleTimeout`, then stops
@@ -65,7 +65,7 @@ final class DeliveryVerifier: Sendable {
     func finish(idleTimeout: Duration, imageID: (UInt64) -> UInt64) -> VerifyReport {
         while true {
             let (done, idle) = state.withLock { state in
-                (state.distinctSeen >= state.deliveredCount, ContinuousClock.now - state.lastProgress > idleTimeout)
+                (state.seen.count >= state.delivered.count, ContinuousClock.now - state.lastProgress > idleTimeout)
             }
             if done || idle { break }
             usleep(20_000)
@@ -74,22 +74,15 @@ final class DeliveryVerifier: Sendable {
         usleep(300_000)
         reader.withLock { $0 }?.stop()
         return state.withLock { state in
-            var missing: UInt64 = 0
-            var duplicates: UInt64 = 0
-            var sample: [UInt64] = []
-            for (index, wasDelivered) in state.delivered.enumerated() where wasDelivered {
-                let copies = index < state.copies.count ? state.copies[index] : 0
-                if copies == 0 {
-                    missing += 1
-                    if sample.count < 20 { sample.append(imageID(UInt64(index))) }
-                }
-            }
-            for copies in state.copies where copies > 1 {
-                duplicates += UInt64(copies - 1)
-            }
+            let (missing, sample) = state.delivered.subtracting(state.seen, sampleSize: 20)
             return VerifyReport(
-                consumed: state.consumed, missing: missing, duplicates: duplicates, corrupt: state.corrupt,
-                missingSample: sample)
+                consumed: state.consumed, missing: missing, duplicates: state.duplicates, corrupt: state.corrupt,
+                missingSample: sample.map(imageID))
         }
     }
+}
+
+/// An atomic in a class, so the reader's closure can share it (an `Atomic` itself cannot be captured).
+private final class SentBound: Sendable {
+    let value = Atomic<UInt64>(0)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Histogram
 import Kafka
 import Logging
 import PipelineMessages
@@ -30,6 +31,15 @@ public struct LoadGeneratorConfig: Sendable {
     public var observeTopic: String?
     /// How long to wait for outstanding acknowledgements after the last send. Default: 30 s.
     public var drainTimeout: Duration = .seconds(30)
+    /// Shared by every worker of a distributed run, so their messages and reports belong together.
+    /// Default: a new UUID.
+    public var runID = UUID().uuidString.lowercased()
+    /// When sending starts (a common instant for every worker). Default: at once.
+    public var startAt: Date?
+    /// Write an HdrHistogram interval log here. Default: none.
+    public var histogramLog: String?
+    /// What the report names as the system tested: `embedded` or the bootstrap servers. Default: the latter.
+    public var system: String?
 
     public init(topic: String, schedule: LoadSchedule, source: ImageSource, properties: KafkaProperties) {
         self.topic = topic
@@ -38,7 +48,8 @@ public struct LoadGeneratorConfig: Sendable {
         self.properties = properties
     }
 
-    func imageID(ofSequence sequence: UInt64) -> UInt64 {
+    /// The image id of this worker's message `sequence`.
+    public func imageID(ofSequence sequence: UInt64) -> UInt64 {
         sequence * UInt64(workers) + UInt64(workerIndex)
     }
 
@@ -62,12 +73,12 @@ public struct LoadProgress: Sendable {
 /// message was *due*, not the time it happened to leave (wrk2's correction for coordinated omission).
 public final class LoadGenerator: Sendable {
     public let config: LoadGeneratorConfig
-    public let runID = UUID().uuidString.lowercased()
+    public var runID: String { config.runID }
     private let logger: Logger
     private let sendMetrics = SharedState(SendMetrics())
     private let deliveryMetrics = SharedState(DeliveryMetrics())
     private let stopRequested = SharedState(false)
-    private let endToEnd = SharedState(LatencyRecorder())
+    private let endToEnd = SharedState<LatencyRecorder?>(nil)
     private let startedAt = SharedState<ContinuousClock.Instant?>(nil)
 
     public init(config: LoadGeneratorConfig, logger: Logger) throws {
@@ -85,26 +96,45 @@ public final class LoadGenerator: Sendable {
 
     public var progress: LoadProgress {
         let elapsed = startedAt.withLock { $0 }.map { ContinuousClock.now - $0 } ?? .zero
-        let metrics = LoadMetrics(sends: sendMetrics.withLock { $0 }, deliveries: deliveryMetrics.withLock { $0 })
+        // Figures are read inside the locks: copying the metrics would copy their per-second rows each time.
+        let (sent, lateSends, sendFailures) = sendMetrics.withLock { ($0.sent, $0.lateSends, $0.failures.values.reduce(0, +)) }
+        let (delivered, failed, p99) = deliveryMetrics.withLock {
+            ($0.delivered, $0.failed, milliseconds($0.latency.total.valueAtPercentile(99)))
+        }
         return LoadProgress(
-            elapsed: elapsed, sent: metrics.sent, delivered: metrics.delivered, failed: metrics.failed,
-            latencyP99Milliseconds: metrics.latencySummary.p99, lateSends: metrics.lateSends)
+            elapsed: elapsed, sent: sent, delivered: delivered, failed: failed + sendFailures,
+            latencyP99Milliseconds: p99, lateSends: lateSends)
     }
 
     /// Runs the schedule to its end (or `requestStop`), drains, and returns the report and the per-second series.
-    /// Blocks the calling thread, which becomes the sender.
-    public func run() throws -> (report: LoadReport, timeseries: [LoadSecond]) {
-        let supply = try ImageSupply(config.source) { [config] in config.imageID(ofSequence: $0) }
+    /// Blocks the calling thread, which becomes the sender. `supply` is the images, if already prepared (a folder
+    /// is read and checked before a cluster is started); by default they are prepared from `config.source`.
+    public func run(supply: ImageSupply? = nil) throws -> (report: LoadReport, timeseries: [LoadSecond]) {
+        let supply = try supply ?? ImageSupply(config.source) { [config] in config.imageID(ofSequence: $0) }
         defer { supply.stop() }
         var readerLogger = logger
         readerLogger.logLevel = .error
         let config = config
+        if let startAt = config.startAt {
+            let wait = startAt.timeIntervalSinceNow
+            if wait > 0 {
+                logger.notice("waiting \(String(format: "%.1f", wait)) s for the common start at \(ISO8601DateFormatter().string(from: startAt))")
+                Thread.sleep(until: startAt)
+            }
+        }
         let verifier = try config.verify
             ? DeliveryVerifier(
                 topic: config.topic, properties: config.properties, runID: runID, logger: readerLogger,
                 sequenceOf: { config.sequence(ofImageID: $0) }) : nil
         let start = ContinuousClock.now
         let epochStart = Self.epochMicroseconds()
+        let log = try config.histogramLog.map { path in
+            try HistogramLogWriter(
+                path: path, startEpochSeconds: Double(epochStart) / 1e6,
+                comment: "image-loadgen run \(runID) worker \(config.workerIndex) of \(config.workers); values in microseconds")
+        }
+        deliveryMetrics.withLock { $0 = DeliveryMetrics(log: log) }
+        if config.observeTopic != nil { endToEnd.withLock { $0 = LatencyRecorder(log: log) } }
         // End-to-end latency, like the producer's, counts only what was due after the warm-up.
         let measuredFrom = epochStart + config.warmup.microseconds
         let observer = try config.observeTopic.map { topic in
@@ -112,8 +142,17 @@ public final class LoadGenerator: Sendable {
                 [endToEnd] message, _ in
                 guard let scheduled = message.headers.string(named: ImageMessageHeaders.scheduledAt).flatMap(Int64.init)
                 else { return }
+                // With several workers sharing a run id, each measures only the predictions of its own images.
+                if config.workers > 1 {
+                    guard let id = message.headers.string(named: ImageMessageHeaders.imageID).flatMap(UInt64.init),
+                        config.sequence(ofImageID: id) != nil
+                    else { return }
+                }
                 let arrived = Self.epochMicroseconds()
-                endToEnd.withLock { $0.record(.microseconds(arrived - scheduled), measured: scheduled >= measuredFrom) }
+                let latency = Duration.microseconds(arrived.subtractingReportingOverflow(scheduled).partialValue)
+                endToEnd.withLock {
+                    $0?.record(latency, at: .microseconds(arrived - epochStart), measured: scheduled >= measuredFrom)
+                }
             }
         }
         startedAt.withLock { $0 = start }
@@ -164,6 +203,7 @@ public final class LoadGenerator: Sendable {
                     KafkaHeader(ImageMessageHeaders.sentAt, String(epochStart + offset.microseconds)),
                     KafkaHeader(ImageMessageHeaders.contentType, ImageMessageHeaders.jpegContentType),
                 ])
+            verifier?.willSend(sequence: sequence)
             do {
                 try producer.send(message, id: sequence)
             } catch let error as KafkaError {
@@ -185,11 +225,11 @@ public final class LoadGenerator: Sendable {
         let verifyReport = verifier?.finish(idleTimeout: .seconds(10)) { config.imageID(ofSequence: $0) }
         if let observer {
             let expected = deliveryMetrics.withLock { $0.delivered }
-            var lastCount = endToEnd.withLock { $0.count }
+            var lastCount = endToEnd.withLock { $0?.count ?? 0 }
             var lastChange = ContinuousClock.now
             while lastCount < expected && ContinuousClock.now - lastChange < .seconds(15) {
                 usleep(50_000)
-                let count = endToEnd.withLock { $0.count }
+                let count = endToEnd.withLock { $0?.count ?? 0 }
                 if count != lastCount {
                     lastCount = count
                     lastChange = .now
@@ -225,8 +265,11 @@ public final class LoadGenerator: Sendable {
     )
         -> (report: LoadReport, timeseries: [LoadSecond])
     {
-        let endToEnd = endToEnd.withLock { $0 }
-        let metrics = LoadMetrics(sends: sendMetrics.withLock { $0 }, deliveries: deliveryMetrics.withLock { $0 })
+        var metrics = LoadMetrics(
+            sends: sendMetrics.withLock { $0 }, deliveries: deliveryMetrics.withLock { $0 },
+            endToEnd: endToEnd.withLock { $0 })
+        metrics.finish()
+        let seconds = metrics.timeseries
         let report = LoadReport(
             runID: runID, topic: config.topic, startedAt: ISO8601DateFormatter().string(from: Date() - duration.seconds),
             targetRate: schedule.isPaced ? schedule.stages.map(\.rate).max() ?? 0 : 0,
@@ -236,15 +279,29 @@ public final class LoadGenerator: Sendable {
             latencyMilliseconds: metrics.latencySummary, serviceTimeMilliseconds: metrics.serviceTimeSummary,
             scheduleLagMilliseconds: metrics.lagSummary, lateSends: metrics.lateSends, interrupted: interrupted,
             verify: verify,
-            endToEndLatencyMilliseconds: config.observeTopic == nil ? nil : endToEnd.summary,
-            endToEndReceived: config.observeTopic == nil ? nil : endToEnd.count,
+            endToEndLatencyMilliseconds: metrics.endToEnd?.summary,
+            endToEndReceived: metrics.endToEnd?.count,
             thresholds: [],
             image: LoadReport.ImageDescription(
                 source: supply.description, width: supply.dimensions?.width, height: supply.dimensions?.height,
                 quality: supply.dimensions?.quality,
                 meanBytes: metrics.delivered == 0 ? 0 : Double(metrics.bytesDelivered) / Double(metrics.delivered)),
-            librdkafka: KafkaLibrary.linkedVersionString)
-        return (report, metrics.timeseries)
+            librdkafka: KafkaLibrary.linkedVersionString,
+            system: config.system ?? config.properties["bootstrap.servers"] ?? "embedded",
+            workers: config.workers, workerIndex: config.workerIndex, histograms: metrics.encodedHistograms,
+            seconds: seconds, cpuSeconds: Self.processCPUSeconds())
+        return (report, seconds)
+    }
+
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func epochMicroseconds() -> Int64 {

@@ -79,6 +79,18 @@ public struct LoadReport: Codable, Sendable {
     public var thresholds: [ThresholdResult]
     public var image: ImageDescription
     public var librdkafka: String
+    /// The Kafka cluster tested: `embedded` (an in-process cluster this run started) or the bootstrap servers.
+    public var system: String = "embedded"
+    /// This worker's place in a distributed run (0 of 1 alone), and whether this report combines several.
+    public var workers: Int = 1
+    public var workerIndex: Int = 0
+    public var mergedWorkers: [Int]?
+    /// The accumulated histograms, for `image-loadgen merge`.
+    public var histograms: EncodedHistograms?
+    /// The per-second rows (what `--timeseries` writes), for `image-loadgen merge`.
+    public var seconds: [LoadSecond]?
+    /// CPU time (user and system) the load generator's process used, for CPU per image.
+    public var cpuSeconds: Double?
 
     public struct ImageDescription: Codable, Sendable {
         public var source: String
@@ -111,20 +123,59 @@ public struct LoadReport: Codable, Sendable {
         case interrupted, verify
         case endToEndLatencyMilliseconds = "e2e_latency_ms"
         case endToEndReceived = "e2e_received"
-        case thresholds, image, librdkafka
+        case thresholds, image, librdkafka, system, workers
+        case workerIndex = "worker_index"
+        case mergedWorkers = "merged_workers"
+        case histograms, seconds
+        case cpuSeconds = "cpu_s"
     }
 
     public var thresholdsPassed: Bool { thresholds.allSatisfy(\.passed) }
 }
 
 /// One row of `--timeseries`: what happened in one second of the run.
-public struct LoadSecond: Sendable, Equatable {
+public struct LoadSecond: Sendable, Equatable, Codable {
     public var second: Int
-    public var sent: UInt64
-    public var delivered: UInt64
-    public var failed: UInt64
-    public var latencyP50: Double
-    public var latencyP99: Double
-    public var latencyMax: Double
-    public var lagP99: Double
+    public var sent: UInt64 = 0
+    public var delivered: UInt64 = 0
+    public var failed: UInt64 = 0
+    public var latencyP50: Double = 0
+    public var latencyP99: Double = 0
+    public var latencyMax: Double = 0
+    public var lagP99: Double = 0
+    /// Predictions received in this second and their end-to-end latency (nil without `--observe-topic`).
+    public var endToEnd: IntervalFigures?
+
+    public init(
+        second: Int, sent: UInt64 = 0, delivered: UInt64 = 0, failed: UInt64 = 0, latencyP50: Double = 0,
+        latencyP99: Double = 0, latencyMax: Double = 0, lagP99: Double = 0, endToEnd: IntervalFigures? = nil
+    ) {
+        self.second = second
+        self.sent = sent
+        self.delivered = delivered
+        self.failed = failed
+        self.latencyP50 = latencyP50
+        self.latencyP99 = latencyP99
+        self.latencyMax = latencyMax
+        self.lagP99 = lagP99
+        self.endToEnd = endToEnd
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case second, sent, delivered, failed
+        case latencyP50 = "latency_p50_ms"
+        case latencyP99 = "latency_p99_ms"
+        case latencyMax = "latency_max_ms"
+        case lagP99 = "schedule_lag_p99_ms"
+        case endToEnd = "e2e"
+    }
+}
+
+/// A run's accumulated histograms in HdrHistogram's compressed encoding (base64), so that reports of several
+/// workers combine exactly: percentiles of the added histograms, never averages of percentiles.
+public struct EncodedHistograms: Codable, Sendable, Equatable {
+    public var latency: String
+    public var service: String
+    public var lag: String
+    public var e2e: String?
 }

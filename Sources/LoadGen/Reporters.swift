@@ -18,6 +18,10 @@ public enum LoadReporters {
         }
         var lines = [
             "image-loadgen run \(report.runID) → \(report.topic)\(report.interrupted ? " (interrupted)" : "")",
+            "  system        \(report.system) (librdkafka \(report.librdkafka))"
+                + (report.workers > 1
+                    ? report.mergedWorkers.map { "; \($0.count) workers combined" } ?? "; worker \(report.workerIndex) of \(report.workers)"
+                    : ""),
             "  images        \(report.image.source), mean \(Int(report.image.meanBytes)) bytes",
             String(
                 format: "  rate          target %@  achieved %.1f/s over %.1f s (warm-up %.1f s excluded)",
@@ -49,17 +53,23 @@ public enum LoadReporters {
         return lines.joined(separator: "\n")
     }
 
+    /// One row per second; the e2e columns are empty when the run did not read predictions (--observe-topic).
     public static func csv(_ seconds: [LoadSecond]) -> String {
-        var lines = ["second,sent,delivered,failed,latency_p50_ms,latency_p99_ms,latency_max_ms,schedule_lag_p99_ms"]
+        var lines = [
+            "second,sent,delivered,failed,latency_p50_ms,latency_p99_ms,latency_max_ms,schedule_lag_p99_ms,"
+                + "e2e_received,e2e_p50_ms,e2e_p99_ms,e2e_max_ms"
+        ]
         for second in seconds {
+            let e2e = second.endToEnd.map { "\($0.count),\($0.p50),\($0.p99),\($0.max)" } ?? ",,,"
             lines.append(
                 "\(second.second),\(second.sent),\(second.delivered),\(second.failed),\(second.latencyP50),"
-                    + "\(second.latencyP99),\(second.latencyMax),\(second.lagP99)")
+                    + "\(second.latencyP99),\(second.latencyMax),\(second.lagP99),\(e2e)")
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A two-panel SVG chart: throughput (sent, delivered, failed per second) above latency percentiles.
+    /// An SVG chart: throughput (sent, delivered, failed per second) above latency percentiles, and end-to-end
+    /// latency percentiles below when the run read predictions.
     public static func svg(_ seconds: [LoadSecond], title: String) -> String {
         let width = 900.0
         let panelHeight = 260.0
@@ -90,7 +100,9 @@ public enum LoadReporters {
             return svg + "</g>\n"
         }
 
-        let height = 2 * panelHeight + 130
+        let endToEnd = seconds.contains { $0.endToEnd != nil }
+        let panels = endToEnd ? 3.0 : 2.0
+        let height = panels * panelHeight + 40 * (panels - 1) + 90
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif">
             <rect width="100%" height="100%" fill="white"/>
@@ -111,7 +123,16 @@ public enum LoadReporters {
                 ("p99", "#ff7f0e", seconds.map(\.latencyP99)),
                 ("max", "#d62728", seconds.map(\.latencyMax)),
             ])
-        let axisY = 80 + 2 * panelHeight + 18
+        if endToEnd {
+            svg += panel(
+                top: 120 + 2 * panelHeight, label: "end-to-end latency (ms)",
+                series: [
+                    ("e2e p50", "#2ca02c", seconds.map { $0.endToEnd?.p50 ?? 0 }),
+                    ("e2e p99", "#ff7f0e", seconds.map { $0.endToEnd?.p99 ?? 0 }),
+                    ("e2e max", "#d62728", seconds.map { $0.endToEnd?.max ?? 0 }),
+                ])
+        }
+        let axisY = 40 * panels + panels * panelHeight + 18
         for step in 0...5 {
             let index = Int(Double(count - 1) * Double(step) / 5)
             svg += "<text x=\"\(format(x(index)))\" y=\"\(axisY)\" text-anchor=\"middle\" font-size=\"11\">\(index)s</text>\n"

@@ -31,6 +31,12 @@ struct PipelineBench: ParsableCommand {
     @Option(help: "Where to write the results.")
     var output = "out/bench.json"
 
+    @Option(help: "Seconds of the memory soak at 5,000/s with --verify and --observe-topic (resident memory after it vs after 60 s).")
+    var soakSeconds = 600
+
+    @Option(help: "The Python with the hdrhistogram package that cross-checks merged histograms (make creates it).")
+    var hdrPython = ".venv-hdr/bin/python"
+
     @Flag(help: "Run only the stream-app benchmarks (inference-app and its baselines).")
     var streamAppOnly = false
 
@@ -51,7 +57,7 @@ struct PipelineBench: ParsableCommand {
         // The built-in defaults, whatever ./pipeline.yaml says.
         let emptyConfig = scratch.appendingPathComponent("empty.yaml").path
         try Data().write(to: URL(fileURLWithPath: emptyConfig))
-        let topics = ["c-producer", "loadgen-folder", "loadgen-pool", "loadgen-fresh", "pipeline-dlq"]
+        let topics = ["c-producer", "loadgen-folder", "loadgen-lz4", "loadgen-pool", "loadgen-fresh", "pipeline-dlq", "soak", "merge"]
             + fixedRates.map { "rate-\($0)" } + Self.pipelineRuns.flatMap { ["pipeline-in-\($0)", "pipeline-out-\($0)"] }
         let cluster = Process()
         cluster.executableURL = URL(fileURLWithPath: binary("local-kafka"))
@@ -87,20 +93,36 @@ struct PipelineBench: ParsableCommand {
         }
 
         if !streamAppOnly {
-            // 1. Producer throughput: the same JPEG files, as fast as possible, C versus image-loadgen.
+            // 1. Producer throughput: the same JPEG files, as fast as possible, C versus image-loadgen's pool of
+            // pre-read images (--source is a pool of those files), neither compressing.
             var cRates: [Double] = []
             var folderRates: [Double] = []
+            var folderCPU: [Double] = []
+            var lz4Rates: [Double] = []
+            var lz4CPU: [Double] = []
             for _ in 0..<rounds {
                 let c = try runJSON(binary("baseline-kafka-producer"), [bootstrap, "c-producer", String(messages)] + jpegFiles)
                 cRates.append(c["rate"] as! Double)
-                folderRates.append(rate(ofAcknowledged: try loadgen("loadgen-folder", ["--rate", "0", "--count", String(messages), "--source", images])))
+                let folder = try loadgen("loadgen-folder", ["--rate", "0", "--count", String(messages), "--source", images])
+                folderRates.append(rate(ofAcknowledged: folder))
+                folderCPU.append(cpuMicrosecondsPerImage(folder))
+                // What the example configuration used to set: lz4 on already-compressed JPEGs.
+                let lz4 = try loadgen(
+                    "loadgen-lz4", ["--rate", "0", "--count", String(messages), "--source", images, "-X", "compression.type=lz4"])
+                lz4Rates.append(rate(ofAcknowledged: lz4))
+                lz4CPU.append(cpuMicrosecondsPerImage(lz4))
             }
             let pool = rate(ofAcknowledged: try loadgen(
                 "loadgen-pool", ["--rate", "0", "--count", String(messages), "--pool", "64", "--width", "224", "--height", "224", "--quality", "90"]))
             results.append(comparison(
-                "producer throughput, pre-encoded 224×224 JPEGs, --rate 0", "images/s",
-                measured: folderRates.max()!, baseline: cRates.max()!, baselineName: "C librdkafka producer, same files and settings",
-                goal: 0.8, extra: ["synthetic_pool_rate": pool]))
+                "producer throughput, pool of the same JPEG files, --rate 0, no compression", "images/s",
+                measured: folderRates.max()!, baseline: cRates.max()!,
+                baselineName: "C librdkafka producer polling every 4096 messages, same files, key, headers and settings",
+                goal: 0.9, extra: ["synthetic_pool_rate": pool, "cpu_us_per_image": folderCPU.min()!]))
+            results.append(comparison(
+                "lz4 compression of JPEGs, --rate 0", "images/s", measured: lz4Rates.max()!, baseline: folderRates.max()!,
+                baselineName: "the same run without compression", goal: 0,
+                extra: ["cpu_us_per_image_lz4": lz4CPU.min()!, "cpu_us_per_image_none": folderCPU.min()!]))
 
             // 2. Fresh encoding: every image encoded anew on `cores` encoder threads, versus libjpeg alone.
             var encodeRates: [Double] = []
@@ -130,10 +152,23 @@ struct PipelineBench: ParsableCommand {
                 results.append(comparison(
                     "fixed rate \(target)/s for \(seconds)s", "images/s", measured: achieved, baseline: Double(target),
                     baselineName: "target", goal: 0.995,
-                    extra: ["schedule_lag_p99_ms": lag["p99"] as! Double, "late_sends": report["late_sends"] as! Int,
+                    extra: ["late_sends": report["late_sends"] as! Int,
                             "latency_p99_ms": (report["latency_ms"] as! [String: Any])["p99"] as! Double]))
+                results.append(budget(
+                    "schedule lag p99 at \(target)/s", "ms", measured: lag["p99"] as! Double, budget: 1,
+                    extra: ["schedule_lag_max_ms": lag["max"] as! Double]))
             }
 
+            // 3b. Flat memory: resident memory after the soak against after its first minute, at 5,000/s while
+            // reading the topic back twice (--verify, and --observe-topic on the same topic).
+            let (early, late) = try soakMemory(binary: binary, bootstrap: bootstrap, emptyConfig: emptyConfig)
+            results.append(budget(
+                "resident memory after \(soakSeconds)s / after 60s, 5000/s, --verify --observe-topic", "ratio",
+                measured: late / early, budget: 1.1, extra: ["rss_60s_mb": early / 1e6, "rss_end_mb": late / 1e6]))
+
+            // 3c. Merge exactness: three workers' reports merged, against an independent implementation adding the
+            // three histogram logs, and against what averaging the workers' p99 would claim.
+            results.append(try mergeExactness(binary: binary, bootstrap: bootstrap, emptyConfig: emptyConfig, scratch: scratch))
         }
 
         // 4. The stream app: image-loadgen → inference-app → local model server → predictions, read back.
@@ -194,6 +229,72 @@ struct PipelineBench: ParsableCommand {
         try FileManager.default.createDirectory(at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try json.write(to: outputURL)
         print("written to \(output)")
+    }
+
+    private func cpuMicrosecondsPerImage(_ report: [String: Any]) -> Double {
+        1e6 * (report["cpu_s"] as? Double ?? .nan) / Double(max(1, report["sent"] as? Int ?? 1))
+    }
+
+    /// Runs image-loadgen for `soakSeconds` at 5,000/s and samples its resident memory after 60 s and at the end.
+    private func soakMemory(binary: (String) -> String, bootstrap: String, emptyConfig: String) throws -> (Double, Double) {
+        let process = try start(binary("image-loadgen"), [
+            "--config", emptyConfig, "--bootstrap-servers", bootstrap, "-X", "fetch.wait.max.ms=10", "--topic", "soak",
+            "--rate", "5000", "--duration", "\(soakSeconds)s", "--pool", "64", "--width", "64", "--height", "64",
+            "--verify", "--observe-topic", "soak", "--quiet", "--log-level", "error",
+        ])
+        defer { process.waitUntilExit() }
+        let started = Date()
+        func sleep(until offset: Double) { Thread.sleep(forTimeInterval: max(0, offset - Date().timeIntervalSince(started))) }
+        sleep(until: 60)
+        let early = try residentBytes(process.processIdentifier)
+        sleep(until: Double(max(61, soakSeconds - 2)))
+        let late = try residentBytes(process.processIdentifier)
+        return (early, late)
+    }
+
+    private func residentBytes(_ pid: Int32) throws -> Double {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { throw ValidationError("no VmRSS for process \(pid)") }
+        return kilobytes * 1024
+    }
+
+    private func mergeExactness(binary: (String) -> String, bootstrap: String, emptyConfig: String, scratch: URL) throws -> [String: Any] {
+        let runID = "bench-merge-\(getpid())"
+        let workers = try (0..<3).map { index in
+            try start(binary("image-loadgen"), [
+                "--config", emptyConfig, "--bootstrap-servers", bootstrap, "--topic", "merge", "--rate", "3000",
+                "--duration", "\(seconds)s", "--pool", "64", "--workers", "3", "--worker-index", String(index), "--run-id", runID,
+                "--report", scratch.appendingPathComponent("merge-\(index).json").path,
+                "--histogram-log", scratch.appendingPathComponent("merge-\(index).hlog").path, "--quiet", "--log-level", "error",
+            ])
+        }
+        for worker in workers { worker.waitUntilExit() }
+        let reports = (0..<3).map { scratch.appendingPathComponent("merge-\($0).json").path }
+        let logs = (0..<3).map { scratch.appendingPathComponent("merge-\($0).hlog").path }
+        let merged = scratch.appendingPathComponent("merged.json").path
+        _ = try runJSON(binary("image-loadgen"), ["merge"] + reports + ["--report", merged], jsonFrom: nil)
+        func p99(_ path: String) throws -> Double {
+            let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+            return (report["latency_ms"] as! [String: Any])["p99"] as! Double
+        }
+        let independent = try runJSON(hdrPython, ["Tests/LoadGenTests/decode_histogram_log.py"] + logs)
+        let independentP99 = ((independent["latency"] as? [String: Any])?["p99"] as? Double ?? .nan) / 1000
+        let averaged = try reports.map(p99).reduce(0, +) / 3
+        var result = comparison(
+            "merge of 3 workers: latency p99", "ms", measured: try p99(merged), baseline: independentP99,
+            baselineName: "Python hdrhistogram adding the 3 workers' histogram logs", goal: 1,
+            extra: ["average_of_worker_p99_ms": averaged])
+        // Exact means equal, not merely at least.
+        result["meets_goal"] = try p99(merged) == independentP99
+        return result
+    }
+
+    /// A figure that must stay within a budget (lower is better): the ratio is measured / budget.
+    private func budget(_ name: String, _ unit: String, measured: Double, budget: Double, extra: [String: Any]) -> [String: Any] {
+        ["name": name, "unit": unit, "measured": measured, "baseline": budget, "baseline_name": "budget",
+         "ratio": measured / budget, "goal_ratio": 1, "meets_goal": measured <= budget, "extra": extra]
     }
 
     private func comparison(
@@ -300,15 +401,6 @@ struct PipelineRunner {
             endToEndP50: latency["p50"] as? Double ?? .nan, endToEndP99: latency["p99"] as? Double ?? .nan)
     }
 
-    private func start(_ path: String, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     private func waitUntilReady(_ url: String) throws {
         for _ in 0..<600 {
             if (try? fetch(url)) != nil { return }
@@ -366,4 +458,14 @@ extension PipelineBench {
         let last = String(decoding: output, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? "{}"
         return (try JSONSerialization.jsonObject(with: Data(last.utf8))) as? [String: Any] ?? [:]
     }
+}
+
+/// Starts a program in the background, its standard output discarded.
+private func start(_ path: String, _ arguments: [String]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    return process
 }

@@ -64,6 +64,12 @@ struct ImageLoadgenCommandTests {
         (["--ramp", "100:10s", "--rate", "5"], "--ramp"),
         (["--quality", "0"], "--quality"),
         (["--workers", "2", "--worker-index", "5"], "--worker-index"),
+        (["--observe-topic", "bad topic!"], "--observe-topic"),
+        (["--start-at", "tomorrow"], "--start-at"),
+        (["--run-id", "a/b"], "--run-id"),
+        (["--barrier"], "--report-topic"),
+        (["--barrier", "--start-at", "1900000000", "--report-topic", "r"], "--barrier"),
+        (["--report", "/proc/forbidden/report.json"], "/proc/forbidden"),
     ])
     func badArgumentsGiveOneLineErrors(arguments: [String], mentions: String) throws {
         let result = try BuiltProduct.run("image-loadgen", Self.noConfig + arguments + ["--count", "1"])

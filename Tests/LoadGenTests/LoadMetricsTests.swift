@@ -57,7 +57,7 @@ struct ReporterTests {
         let csv = LoadReporters.csv(seconds).split(separator: "\n")
         #expect(csv.count == 6)
         #expect(csv[0].hasPrefix("second,sent,delivered,failed,latency_p50_ms,latency_p99_ms"))
-        #expect(csv[1] == "0,100,99,1,2.0,9.5,12.0,0.1")
+        #expect(csv[1] == "0,100,99,1,2.0,9.5,12.0,0.1,,,,")
         let svg = LoadReporters.svg(seconds, title: "run <1>")
         #expect(svg.hasPrefix("<svg"))
         #expect(svg.components(separatedBy: "<polyline").count - 1 == 6, "three throughput and three latency lines")

@@ -9,9 +9,15 @@ struct PipelineConfigurationTests {
     @Test func theCommentedExampleParses() throws {
         let configuration = try PipelineConfiguration.load(file: Self.repositoryRoot.appendingPathComponent("pipeline.yaml").path)
         #expect(configuration.google.api == .vertex)
-        #expect(configuration.kafka.topics.map(\.name) == ["images", "predictions", "images-dlq"])
+        #expect(configuration.kafka.topics.map(\.name) == ["images", "predictions", "images-dlq", "loadgen-reports"])
         #expect(configuration.streamApp.concurrency >= 1)
         #expect(configuration.load.topic == configuration.streamApp.inputTopic)
+        #expect(configuration.load.reportTopic == "loadgen-reports", "the load test's workers meet on a listed topic")
+    }
+
+    @Test func aBadReportTopicIsRefused() {
+        #expect(throws: ConfigurationError.self) { try PipelineConfiguration.parse("load:\n  report_topic: \"no spaces!\"\n") }
+        #expect(throws: Never.self) { try PipelineConfiguration.parse("load:\n  report_topic:\n") }
     }
 
     @Test func kubernetesDefaultsFollowTheRestOfTheConfiguration() throws {

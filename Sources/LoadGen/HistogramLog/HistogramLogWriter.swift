@@ -1,0 +1,133 @@
+import Foundation
+import Histogram
+
+/// Writes an HdrHistogram interval log (format version 1.3), the file HdrHistogram's `HistogramLogProcessor` and
+/// its Python, Go and JavaScript ports read: one line per metric and interval, `Tag=<metric>,<start>,<length>,
+/// <max>,<compressed histogram>`, start in seconds after `StartTime`, max in milliseconds (values are recorded in
+/// microseconds).
+///
+/// `@unchecked Sendable`: the file handle is written only while holding `lock`.
+public final class HistogramLogWriter: @unchecked Sendable {
+    private let handle: FileHandle
+    private let lock = NSLock()
+    public let path: String
+
+    /// Creates (or truncates) the file and writes the header; `startEpochSeconds` is when second 0 began.
+    public init(path: String, startEpochSeconds: Double, comment: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw LoadGenError("cannot create --histogram-log \(path)")
+            }
+            handle = try FileHandle(forWritingTo: url)
+        } catch let error as LoadGenError {
+            throw error
+        } catch {
+            throw LoadGenError("cannot create --histogram-log \(path): \(error.localizedDescription)")
+        }
+        let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: startEpochSeconds))
+        write(
+            """
+            #[\(comment.replacingOccurrences(of: "\n", with: " "))]
+            #[Histogram log format version 1.3]
+            #[StartTime: \(String(format: "%.3f", startEpochSeconds)) (seconds since epoch), \(date)]
+            #[BaseTime: \(String(format: "%.3f", startEpochSeconds)) (seconds since epoch)]
+            "StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"
+
+            """)
+    }
+
+    deinit {
+        try? handle.close()
+    }
+
+    /// One interval of one metric.
+    func append(tag: String, startSeconds: Double, lengthSeconds: Double, histogram: Histogram<UInt64>) {
+        let line = String(
+            format: "Tag=%@,%.3f,%.3f,%.3f,", tag, startSeconds, lengthSeconds,
+            Double(histogram.totalCount == 0 ? 0 : histogram.max) / 1000) + histogram.compressedBase64() + "\n"
+        write(line)
+    }
+
+    private func write(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        // A full disk must not stop the load test; the log is then short, which the reader reports.
+        try? handle.write(contentsOf: Data(text.utf8))
+    }
+}
+
+/// One interval read back from a histogram log.
+public struct HistogramLogInterval: Sendable {
+    public var tag: String?
+    /// Seconds since the epoch.
+    public var startEpochSeconds: Double
+    /// Seconds since the log's start (its first interval when it names no start time).
+    public var offsetSeconds: Double
+    public var lengthSeconds: Double
+    public var histogram: Histogram<UInt64>
+}
+
+/// Reads an HdrHistogram interval log; a malformed or truncated line is an error naming the file and line.
+public enum HistogramLogReader {
+    /// Logs bigger than this are refused rather than read into memory.
+    static let fileSizeLimit = 2 << 30
+
+    public static func read(path: String) throws(LoadGenError) -> [HistogramLogInterval] {
+        let text: String
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            if let size = attributes[.size] as? Int, size > fileSizeLimit {
+                throw LoadGenError("histogram log \(path) is larger than \(fileSizeLimit >> 30) GB")
+            }
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch let error as LoadGenError {
+            throw error
+        } catch {
+            throw LoadGenError("cannot read histogram log \(path): \(error.localizedDescription)")
+        }
+        var startTime: Double?
+        var baseTime: Double?
+        var intervals: [HistogramLogInterval] = []
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.isEmpty || line.hasPrefix("\"StartTimestamp\"") { continue }
+            if line.hasPrefix("#") {
+                if line.hasPrefix("#[StartTime: ") { startTime = leadingNumber(line.dropFirst(13)) }
+                if line.hasPrefix("#[BaseTime: ") { baseTime = leadingNumber(line.dropFirst(12)) }
+                continue
+            }
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            var tag: String?
+            if fields.first?.hasPrefix("Tag=") == true {
+                tag = String(fields.removeFirst().dropFirst(4))
+            }
+            guard fields.count == 4, let start = Double(fields[0]), let length = Double(fields[1]), start.isFinite,
+                length.isFinite, start >= 0, length >= 0
+            else {
+                throw LoadGenError("histogram log \(path) line \(number + 1) is not an interval (truncated or not a histogram log)")
+            }
+            let histogram: Histogram<UInt64>
+            do {
+                histogram = try Histogram<UInt64>.decode(compressedBase64: fields[3])
+            } catch {
+                throw LoadGenError("histogram log \(path) line \(number + 1): \(error.reason)")
+            }
+            // Timestamps are relative to BaseTime (or StartTime) unless they are absolute already, as the
+            // reference implementation decides: anything after 2000-01-01 counts as absolute.
+            let base = start > 946_684_800 ? 0 : (baseTime ?? startTime ?? 0)
+            let logStart = startTime ?? intervals.first?.startEpochSeconds ?? base + start
+            intervals.append(
+                HistogramLogInterval(
+                    tag: tag, startEpochSeconds: base + start, offsetSeconds: max(0, base + start - logStart),
+                    lengthSeconds: length, histogram: histogram))
+        }
+        guard !intervals.isEmpty else { throw LoadGenError("histogram log \(path) holds no intervals") }
+        return intervals
+    }
+
+    private static func leadingNumber(_ text: Substring) -> Double? {
+        Double(text.prefix { $0.isNumber || $0 == "." })
+    }
+}
