@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "CJPEGShim", linkerSettings: [.linkedLibrary("jpeg")]),
 
         // MARK: One Swift library per concern.
+        // Checked conversions of numbers from outside (flags, files, peers); every other library may use it.
+        .target(name: "CheckedNumbers", swiftSettings: swiftSettings),
         .target(
             name: "Kafka",
             dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
@@ -44,7 +46,7 @@ let package = Package(
         .target(
             name: "HTTP",
             dependencies: [
-                "CCurlShim",
+                "CCurlShim", "CheckedNumbers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ],
@@ -52,7 +54,7 @@ let package = Package(
         .target(name: "JPEG", dependencies: ["CJPEGShim"], swiftSettings: swiftSettings),
         .target(
             name: "PipelineConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["CheckedNumbers", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(name: "PipelineMessages", swiftSettings: swiftSettings),
         .target(
@@ -83,7 +85,7 @@ let package = Package(
         .target(
             name: "LoadGen",
             dependencies: [
-                "Kafka", "JPEG", "PipelineConfig", "PipelineMessages",
+                "CheckedNumbers", "Kafka", "JPEG", "PipelineConfig", "PipelineMessages",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -173,9 +175,10 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Tests/GoogleTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "CheckedNumbersTests", dependencies: ["CheckedNumbers"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "JPEGTests", dependencies: ["JPEG"], swiftSettings: swiftSettings),
+        .testTarget(name: "JPEGTests", dependencies: ["JPEG", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineMessagesTests", dependencies: ["PipelineMessages"], swiftSettings: swiftSettings),
         .testTarget(
@@ -192,7 +195,7 @@ let package = Package(
             dependencies: ["Kubernetes", "PipelineConfig", "TestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "LoadGenTests", dependencies: ["LoadGen", "Kafka", "TestSupport"], exclude: ["empty.yaml"],
+            name: "LoadGenTests", dependencies: ["LoadGen", "JPEG", "Kafka", "TestSupport"], exclude: ["empty.yaml"],
             swiftSettings: swiftSettings),
         .testTarget(name: "LocalKafkaTests", dependencies: ["Kafka", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,3 +1,4 @@
+import CheckedNumbers
 import Foundation
 
 /// When to try a request again, and how long to wait: exponential backoff with jitter, or the server's own
@@ -35,17 +36,19 @@ public struct RetryPolicy: Sendable {
         return backoff * (0.5 + 0.5 * min(max(jitter, 0), 1))
     }
 
-    /// Reads `Retry-After` as seconds or as an HTTP date (RFC 9110 §10.2.3).
+    /// Reads `Retry-After` as seconds or as an HTTP date (RFC 9110 §10.2.3). A peer may send anything: a
+    /// negative number, NaN or text gives nil (the caller falls back to its backoff); a huge number or `inf` means
+    /// "wait long", which `delay(afterAttempt:retryAfter:jitter:)` clamps to `maxBackoff`.
     public static func parseRetryAfter(_ value: String?, now: Date = Date()) -> Duration? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Double(value), seconds >= 0 {
-            return .milliseconds(Int64(seconds * 1000))
+        if let seconds = Double(value) {
+            return seconds >= 0 ? Duration(clampingSeconds: seconds) : nil
         }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: value) else { return nil }
-        return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000))
+        return Duration(clampingSeconds: max(0, date.timeIntervalSince(now)))
     }
 }

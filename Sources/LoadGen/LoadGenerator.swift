@@ -248,6 +248,6 @@ public final class LoadGenerator: Sendable {
     }
 
     static func epochMicroseconds() -> Int64 {
-        Int64(Date().timeIntervalSince1970 * 1_000_000)
+        ImageMessageHeaders.currentTimeMicroseconds()
     }
 }

@@ -144,7 +144,7 @@ struct PerSecond<Bucket: SecondBucket>: Sendable {
     var buckets: [Bucket] = []
 
     mutating func index(at offset: Duration) -> Int {
-        let index = max(0, Int(offset.seconds.rounded(.down)))
+        let index = max(0, Int(offset.components.seconds))
         while buckets.count <= index { buckets.append(Bucket()) }
         return index
     }

@@ -18,7 +18,7 @@ public enum LoadReporters {
         }
         var lines = [
             "image-loadgen run \(report.runID) → \(report.topic)\(report.interrupted ? " (interrupted)" : "")",
-            "  images        \(report.image.source), mean \(Int(report.image.meanBytes)) bytes",
+            "  images        \(report.image.source), mean \(String(format: "%.0f", report.image.meanBytes)) bytes",
             String(
                 format: "  rate          target %@  achieved %.1f/s over %.1f s (warm-up %.1f s excluded)",
                 report.targetRate == 0 ? "max" : String(format: "%.1f/s", report.targetRate), report.achievedRate,
@@ -130,7 +130,7 @@ public enum LoadReporters {
     }
 
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+        Int(exactly: value).map(String.init) ?? String(format: "%.2f", value)
     }
 
     static func escape(_ text: String) -> String {
