@@ -99,7 +99,9 @@ public struct TFServingBackend: ModelServingBackend {
         do {
             return try await client.sendOnce(try request())
         } catch let error as HTTPClientError {
-            throw ModelServingError(kind: error.isRetriable ? .retriable : .permanent, reason: "\(error)")
+            // A stalled answer is the server's problem, not the image's: worth waiting out like a timeout.
+            let retriable = error.isRetriable || error.kind == .stalled
+            throw ModelServingError(kind: retriable ? .retriable : .permanent, reason: "\(error)")
         } catch {
             throw ModelServingError(kind: .permanent, reason: "\(error)")
         }
