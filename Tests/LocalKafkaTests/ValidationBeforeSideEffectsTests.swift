@@ -45,4 +45,11 @@ struct ValidationBeforeSideEffectsTests {
         expectOneLineUsageError(result, mentions: "--output-dir that is a folder; \(file.path) is a file.")
         #expect(try Data(contentsOf: file) == Data("x".utf8))
     }
+
+    @Test func aKafkaKeyFileThatCannotBeReadIsNamedBeforeConnecting() throws {
+        let result = try BuiltProduct.run(
+            "inference-app", ["--bootstrap-servers", "127.0.0.1:1"],
+            environment: ["KAFKA_API_KEY_FILE": "/no/such/key", "KAFKA_API_SECRET": "s"], timeout: 30)
+        expectOneLineUsageError(result, mentions: "Cannot read KAFKA_API_KEY_FILE /no/such/key.")
+    }
 }
