@@ -3,7 +3,7 @@ SWIFT ?= swift
 APT_PACKAGES := librdkafka-dev libcurl4-openssl-dev libjpeg-dev pkg-config openssl ca-certificates curl
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: all deps build release test manifests-check manifests-scan demo bench clean
+.PHONY: all deps build release test manifests-check manifests-scan demo bench clean fuzz fuzz-smoke fuzz-run test-sanitize
 
 all: build
 
@@ -130,6 +130,46 @@ BENCH_PRODUCTS := local-kafka image-loadgen baseline-kafka-producer baseline-jpe
 bench: deps
 	for product in $(BENCH_PRODUCTS); do $(SWIFT) build -c release --product $$product || exit 1; done
 	.build/release/pipeline-bench --output out/bench.json
+
+## fuzz: libFuzzer, with AddressSanitizer, on every parser and decoder a user or a peer reaches, FUZZ_SECONDS each
+## (default 60), from the seeds in Tests/FuzzCorpus/<target>/. Findings (crash-*, leak-*, timeout-*) are kept in
+## out/fuzz/<target>/ and fail the run; each one fixed becomes a regression test.
+FUZZ_SECONDS ?= 60
+FUZZ_PARSERS := pipeline-yaml duration rate ramp threshold kafka-properties retry-after
+FUZZ_DECODERS := tf-serving-response vertex-response jpeg
+FUZZ_BUILD = PIPELINE_FUZZ=1 $(SWIFT) build --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz
+fuzz: deps
+	$(FUZZ_BUILD) --product fuzz-parsers
+	$(FUZZ_BUILD) --product fuzz-decoders
+	@$(MAKE) --no-print-directory fuzz-run \
+	  FUZZ_RUNS="$(addprefix fuzz-parsers:,$(FUZZ_PARSERS)) $(addprefix fuzz-decoders:,$(FUZZ_DECODERS))"
+
+## fuzz-smoke: what CI runs: the text parsers for 3 s each (their build is the light one).
+fuzz-smoke: deps
+	$(FUZZ_BUILD) --product fuzz-parsers
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=3 FUZZ_RUNS="$(addprefix fuzz-parsers:,$(FUZZ_PARSERS))"
+
+fuzz-run:
+	@set -e; bin=$$(PIPELINE_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --show-bin-path); failed=""; \
+	for run in $(FUZZ_RUNS); do \
+	  product=$${run%%:*}; target=$${run#*:}; out=out/fuzz/$$target; mkdir -p $$out/corpus; \
+	  if LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/FuzzCorpus/lsan-suppressions.txt FUZZ_TARGET=$$target $$bin/$$product $$out/corpus Tests/FuzzCorpus/$$target -max_total_time=$(FUZZ_SECONDS) \
+	      -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=$$out/ -print_final_stats=1 > $$out/log 2>&1; \
+	  then result=ok; else result=FINDING; failed="$$failed $$target"; fi; \
+	  echo "$$target: $$result after $(FUZZ_SECONDS)s, $$(grep -o 'number_of_executed_units: *[0-9]*' $$out/log | tail -1 | grep -o '[0-9]*$$') inputs, corpus $$(ls $$out/corpus | wc -l)"; \
+	  [ $$result = ok ] || grep -m3 -E 'ERROR|Fatal error|SUMMARY' $$out/log; \
+	done; \
+	[ -z "$$failed" ] || { echo "fuzz findings in:$$failed (inputs and logs in out/fuzz/<target>/)"; exit 1; }
+
+## test-sanitize: the whole test suite once under ThreadSanitizer, in its own build folder. librdkafka starts its
+## threads with C11 thrd_create, which TSan does not see; Tests/Sanitizers/thrd_create.c, preloaded, routes them
+## through pthread_create.
+test-sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	mkdir -p .build-tsan/preload
+	$(CC) -shared -fPIC -O1 -o .build-tsan/preload/thrd_create.so Tests/Sanitizers/thrd_create.c -lpthread
+	LD_PRELOAD=$(CURDIR)/.build-tsan/preload/thrd_create.so TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" \
+	  $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 clean:
 	rm -rf .build out

@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 /// Every target compiles with the same settings; each upcoming feature links to its proposal.
@@ -214,3 +215,15 @@ let package = Package(
             swiftSettings: swiftSettings),
     ]
 )
+
+// MARK: libFuzzer targets, only for `make fuzz` (PIPELINE_FUZZ=1): libFuzzer supplies their `main`, so an
+// ordinary build could not link them.
+if ProcessInfo.processInfo.environment["PIPELINE_FUZZ"] != nil {
+    let fuzzSettings = swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+    package.targets += [
+        .executableTarget(
+            name: "fuzz-parsers", dependencies: ["HTTP", "Kafka", "LoadGen", "PipelineConfig"], swiftSettings: fuzzSettings),
+        .executableTarget(
+            name: "fuzz-decoders", dependencies: ["Google", "JPEG", "ModelServing"], swiftSettings: fuzzSettings),
+    ]
+}
