@@ -221,9 +221,12 @@ let package = Package(
 if ProcessInfo.processInfo.environment["PIPELINE_FUZZ"] != nil {
     let fuzzSettings = swiftSettings + [.unsafeFlags(["-parse-as-library"])]
     package.targets += [
+        .target(name: "FuzzSupport", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "fuzz-parsers", dependencies: ["HTTP", "Kafka", "LoadGen", "PipelineConfig"], swiftSettings: fuzzSettings),
+            name: "fuzz-parsers", dependencies: ["FuzzSupport", "HTTP", "Kafka", "LoadGen", "PipelineConfig"],
+            swiftSettings: fuzzSettings),
         .executableTarget(
-            name: "fuzz-decoders", dependencies: ["Google", "JPEG", "ModelServing"], swiftSettings: fuzzSettings),
+            name: "fuzz-decoders", dependencies: ["FuzzSupport", "Google", "JPEG", "ModelServing"],
+            swiftSettings: fuzzSettings),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import Google
 import JPEG
 import ModelServing
@@ -29,15 +30,7 @@ enum DecoderTarget: String, CaseIterable {
 // must not break the next.
 nonisolated(unsafe) private let decoder = try! JPEGDecoder()
 
-private let target: DecoderTarget = {
-    let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? ""
-    guard let target = DecoderTarget(rawValue: name) else {
-        FileHandle.standardError.write(
-            Data("Set FUZZ_TARGET to one of: \(DecoderTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
-        exit(64)
-    }
-    return target
-}()
+private let target = chosenFuzzTarget(DecoderTarget.self)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import HTTP
 import Kafka
 import LoadGen
@@ -45,15 +46,7 @@ enum ParserTarget: String, CaseIterable {
     }
 }
 
-private let target: ParserTarget = {
-    let name = ProcessInfo.processInfo.environment["FUZZ_TARGET"] ?? ""
-    guard let target = ParserTarget(rawValue: name) else {
-        FileHandle.standardError.write(
-            Data("Set FUZZ_TARGET to one of: \(ParserTarget.allCases.map(\.rawValue).joined(separator: ", "))\n".utf8))
-        exit(64)
-    }
-    return target
-}()
+private let target = chosenFuzzTarget(ParserTarget.self)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -42,13 +42,9 @@ struct TopicProvisionHostilePeerTests {
     func anyRetryAfterKeepsTheProcessRunning(value: String) async throws {
         let server = try HostileHTTPServer(.respond(status: 429, headers: [("Retry-After", value)], body: "{}"))
         defer { server.stop() }
-        let process = try BuiltProduct.start("topic-provision", ["plan", "--topic", "images:1"], environment: Self.environment(server))
-        let answered = try await offThePool { eventually(timeout: 30) { server.requestCount >= 1 } }
-        #expect(answered)
-        try await Task.sleep(for: .milliseconds(500))
-        let running = process.process.isRunning
-        process.process.terminate()
-        let result = try await offThePool { process.finish() }
+        let (running, result) = try await server.runTool(
+            "topic-provision", ["plan", "--topic", "images:1"], environment: Self.environment(server))
+        #expect(server.requestCount >= 1)
         #expect(running || result.status == 1, "\(result.standardError)")
         #expect(!result.standardError.contains("Fatal error"), "\(result.standardError)")
     }

@@ -63,13 +63,9 @@ struct ModelProvisionHostilePeerTests {
         defer { server.stop() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let process = try BuiltProduct.start("model-provision", ["status"], environment: try Self.environment(server, directory: directory))
-        let answered = try await offThePool { eventually(timeout: 30) { server.requestCount >= 1 } }
-        #expect(answered)
-        try await Task.sleep(for: .milliseconds(500))
-        let running = process.process.isRunning
-        process.process.terminate()
-        let result = try await offThePool { process.finish() }
+        let (running, result) = try await server.runTool(
+            "model-provision", ["status"], environment: try Self.environment(server, directory: directory))
+        #expect(server.requestCount >= 1)
         // Still waiting (at most the policy's 20 s between attempts), or finished with a one-line error: no trap.
         #expect(running || result.status == 1, "\(result.standardError)")
         #expect(!result.standardError.contains("Fatal error"), "\(result.standardError)")

@@ -41,13 +41,12 @@ struct ModelServingHostilePeerTests {
     @Test func aStallAfterTheHeadersEndsWithinTheTimeoutAndIsRetriable() async throws {
         let server = try HostileHTTPServer(.stallAfterHeaders)
         defer { server.stop() }
-        let started = ContinuousClock.now
         let error = await #expect(throws: ModelServingError.self) {
             try await backend(server).predict(jpeg: try jpeg(red: 1, green: 2, blue: 3), imageID: "1", timeout: .seconds(20))
         }
+        // The stall (1 s), not the 20 s timeout, ended the call: the reason says which.
         #expect(error?.kind == .retriable)
         #expect(error?.reason.contains("the server sent its headers and then nothing for 1.0 seconds") == true)
-        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     @Test func theLocalModelServerRefusesAJPEGBombWithA400() async throws {

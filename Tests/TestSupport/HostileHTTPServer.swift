@@ -178,6 +178,21 @@ public func peakResidentBytes(of pid: Int32) -> Int? {
     return kilobytes * 1024
 }
 
+extension HostileHTTPServer {
+    /// Starts a tool against this server and, half a second after its first request was answered, reports whether
+    /// it is still running (waiting to retry), then stops it. A trap would have ended it with a signal instead.
+    public func runTool(_ name: String, _ arguments: [String], environment: [String: String]) async throws
+        -> (stillRunning: Bool, result: BuiltProduct.Result)
+    {
+        let process = try BuiltProduct.start(name, arguments, environment: environment)
+        _ = try await offThePool { eventually(timeout: 30) { self.requestCount >= 1 } }
+        try await Task.sleep(for: .milliseconds(500))
+        let running = process.process.isRunning
+        process.process.terminate()
+        return (running, try await offThePool { process.finish() })
+    }
+}
+
 extension RunningProduct {
     /// Waits for the process to exit, killing it after `timeout`, and reports the peak resident memory seen.
     public func finishMeasuringMemory(timeout: TimeInterval) -> (result: BuiltProduct.Result, peakBytes: Int) {
