@@ -116,6 +116,21 @@ struct RetryAfterParsingTests {
         #expect(RetryPolicy.parseRetryAfter(value) == nil)
     }
 
+    /// Found by `make fuzz` (retry-after): Foundation's DateFormatter trapped on this header, so a peer could end
+    /// any of the tools with one response.
+    @Test func nonASCIIInADateIsNotADate() {
+        let bytes: [UInt8] = Array("Wed, 21".utf8) + [0xDF, 0xB0, 0x9C, 0x8B] + Array(" 5031 07:28:00 GMT".utf8)
+        #expect(RetryPolicy.parseRetryAfter(String(decoding: bytes, as: UTF8.self)) == nil)
+    }
+
+    @Test func httpDatesAreReadExactly() {
+        let now = Date(timeIntervalSince1970: 0)
+        #expect(RetryPolicy.parseRetryAfter("Thu, 01 Jan 1970 00:01:40 GMT", now: now) == .seconds(100))
+        #expect(RetryPolicy.parseRetryAfter("Tue, 29 Feb 2000 12:00:00 GMT", now: now) == .seconds(951_825_600))
+        #expect(RetryPolicy.parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", now: now) == .seconds(784_111_777))
+        #expect(RetryPolicy.parseRetryAfter("Sunday, 06-Nov-94 08:49:37 GMT", now: now) == nil, "obsolete form: backoff")
+    }
+
     @Test func aDateFarAheadIsClampedToo() throws {
         let now = Date(timeIntervalSince1970: 0)
         let parsed = try #require(RetryPolicy.parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now: now))
