@@ -135,7 +135,7 @@ bench: deps
 ## (default 60), from the seeds in Tests/FuzzCorpus/<target>/. Findings (crash-*, leak-*, timeout-*) are kept in
 ## out/fuzz/<target>/ and fail the run; each one fixed becomes a regression test.
 FUZZ_SECONDS ?= 60
-FUZZ_PARSERS := pipeline-yaml duration rate ramp threshold kafka-properties retry-after
+FUZZ_PARSERS := pipeline-yaml duration rate ramp threshold kafka-properties retry-after response-headers
 FUZZ_DECODERS := tf-serving-response vertex-response jpeg
 FUZZ_BUILD = PIPELINE_FUZZ=1 $(SWIFT) build --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz
 fuzz: deps

@@ -14,6 +14,14 @@ public struct HTTPHeader: Sendable, Equatable {
     }
 }
 
+extension HTTPHeader {
+    /// A header line of a response (`Name: value`), as a peer sent it; nil when it has no colon.
+    public init?(responseLine line: String) {
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        self.init(String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+    }
+}
+
 extension Array where Element == HTTPHeader {
     /// The first header with this name, compared case-insensitively as HTTP requires.
     public func value(named name: String) -> String? {

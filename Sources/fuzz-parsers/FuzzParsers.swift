@@ -11,7 +11,7 @@ import PipelineConfig
 
 enum ParserTarget: String, CaseIterable {
     case pipelineYAML = "pipeline-yaml", duration, rate, ramp, threshold, kafkaProperties = "kafka-properties"
-    case retryAfter = "retry-after"
+    case retryAfter = "retry-after", responseHeaders = "response-headers"
 
     func run(_ text: String) {
         switch self {
@@ -38,6 +38,11 @@ enum ParserTarget: String, CaseIterable {
             let path = NSTemporaryDirectory() + "fuzz-\(getpid()).properties"
             _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
             _ = try? KafkaProperties.load(contentsOf: path)
+        case .responseHeaders:
+            // A response's header block, line by line as libcurl hands it over, then the lookups callers make.
+            let headers = text.split(separator: "\n").compactMap { HTTPHeader(responseLine: String($0)) }
+            _ = RetryPolicy.parseRetryAfter(headers.value(named: "Retry-After"))
+            _ = headers.value(named: "content-type")
         case .retryAfter:
             if let delay = RetryPolicy.parseRetryAfter(text) {
                 _ = RetryPolicy().delay(afterAttempt: 2, retryAfter: delay, jitter: 0.5)

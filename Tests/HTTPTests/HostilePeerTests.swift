@@ -123,6 +123,13 @@ struct RetryAfterParsingTests {
         #expect(RetryPolicy.parseRetryAfter(String(decoding: bytes, as: UTF8.self)) == nil)
     }
 
+    @Test func responseHeaderLinesSplitAtTheFirstColon() {
+        #expect(HTTPHeader(responseLine: "Retry-After:  120 ") == HTTPHeader("Retry-After", "120"))
+        #expect(HTTPHeader(responseLine: "X-Trace: a:b") == HTTPHeader("X-Trace", "a:b"))
+        #expect(HTTPHeader(responseLine: ":") == HTTPHeader("", ""))
+        #expect(HTTPHeader(responseLine: "no colon here") == nil)
+    }
+
     @Test func httpDatesAreReadExactly() {
         let now = Date(timeIntervalSince1970: 0)
         #expect(RetryPolicy.parseRetryAfter("Thu, 01 Jan 1970 00:01:40 GMT", now: now) == .seconds(100))

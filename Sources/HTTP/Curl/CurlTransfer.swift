@@ -143,10 +143,8 @@ final class CurlTransfer: @unchecked Sendable {
             // A new status line (after a redirect or "100 Continue"): only the final response's headers count.
             headers.removeAll()
             headersComplete = false
-        } else if let colon = line.firstIndex(of: ":") {
-            headers.append(
-                HTTPHeader(
-                    String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+        } else if let header = HTTPHeader(responseLine: line) {
+            headers.append(header)
         }
         return true
     }
