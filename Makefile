@@ -4,7 +4,8 @@ APT_PACKAGES := librdkafka-dev libcurl4-openssl-dev libjpeg-dev zlib1g-dev pkg-c
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 HDR_PYTHON := .venv-hdr/bin/python
 
-.PHONY: all deps build release test manifests-check demo bench clean librdkafka-current test-librdkafka-current
+.PHONY: all deps build release test manifests-check manifests-scan demo bench clean librdkafka-current test-librdkafka-current \
+  fuzz fuzz-smoke fuzz-run test-sanitize
 
 all: build
 
@@ -32,6 +33,7 @@ test: deps $(HDR_PYTHON)
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) manifests-check
+	$(MAKE) manifests-scan
 
 # The LoadGen tests decode --histogram-log output with this independent HdrHistogram implementation.
 $(HDR_PYTHON):
@@ -65,6 +67,38 @@ manifests-check: $(KUBERNETES_VALIDATE)
 	  done; \
 	else echo "kubectl not installed: overlays not built (their base and patch targets are still checked by the tests)"; fi; \
 	echo "manifests: up to date and valid for Kubernetes $(KUBERNETES_VERSION)"
+
+CHECKOV := .venv-checkov/bin/checkov
+# Each skip, and why it is justified:
+# - CKV_K8S_43 (image by digest): images are pinned to a version tag, since a digest exists only once the user
+#   has pushed the image they built; manifest-gen refuses latest and untagged images (so CKV_K8S_14 passes) and
+#   writes name@sha256:… when the configuration gives one (Tests/KubernetesTests/Fixtures/everything.yaml does).
+# Overlay patches (*-patch.yaml) are partial objects until Kustomize applies them, so they are not scanned; the
+# built overlays are, when kubectl is installed. One more skip is written on the object it concerns, by
+# manifest-gen: CKV_K8S_35 for KAFKA_BOOTSTRAP_SERVERS, an address rather than a credential.
+CHECKOV_SKIPS := CKV_K8S_43
+
+$(CHECKOV):
+	python3 -m venv .venv-checkov
+	.venv-checkov/bin/pip install --quiet 'checkov==3.3.30'
+
+## manifests-scan: checkov, a policy scanner for Kubernetes, passes on the committed manifests and on those of a
+## configuration with every option on.
+manifests-scan: $(CHECKOV)
+	@set -e; bin=$$($(SWIFT) build --show-bin-path); \
+	rm -rf .build/manifests-everything .build/manifests-scanned; mkdir -p .build/manifests-scanned; \
+	$$bin/manifest-gen --config Tests/KubernetesTests/Fixtures/everything.yaml --output-dir .build/manifests-everything >/dev/null; \
+	for directory in manifests .build/manifests-everything; do \
+	  $(CHECKOV) --framework kubernetes --directory $$directory --skip-path 'patch\.yaml$$' \
+	    --skip-check $(CHECKOV_SKIPS) --skip-download --compact --quiet; \
+	done; \
+	if command -v kubectl >/dev/null; then \
+	  for overlay in manifests/overlays/*; do \
+	    kubectl kustomize $$overlay > .build/manifests-scanned/$$(basename $$overlay).yaml; \
+	  done; \
+	  $(CHECKOV) --framework kubernetes --directory .build/manifests-scanned --skip-check $(CHECKOV_SKIPS) --skip-download --compact --quiet; \
+	fi; \
+	echo "manifests: checkov passed (skipped: $(CHECKOV_SKIPS))"
 
 ## demo: the whole pipeline on this machine with the embedded defaults: an embedded Kafka cluster, the local
 ## model server (a TF Serving stand-in), inference-app, and image-loadgen driving it at a fixed rate; reports in
@@ -166,5 +200,45 @@ test-librdkafka-current: deps librdkafka-current
 	$(SWIFT) build --build-tests $(LIBRDKAFKA_CURRENT_SWIFT_FLAGS); \
 	EXPECTED_LIBRDKAFKA_VERSION=$$version $(SWIFT) test --skip-build $(LIBRDKAFKA_CURRENT_SWIFT_FLAGS)
 
+## fuzz: libFuzzer, with AddressSanitizer, on every parser and decoder a user or a peer reaches, FUZZ_SECONDS each
+## (default 60), from the seeds in Tests/FuzzCorpus/<target>/. Findings (crash-*, leak-*, timeout-*) are kept in
+## out/fuzz/<target>/ and fail the run; each one fixed becomes a regression test.
+FUZZ_SECONDS ?= 60
+FUZZ_PARSERS := pipeline-yaml duration rate ramp threshold kafka-properties retry-after response-headers
+FUZZ_DECODERS := tf-serving-response vertex-response jpeg
+FUZZ_BUILD = PIPELINE_FUZZ=1 $(SWIFT) build --sanitize=fuzzer --sanitize=address --scratch-path .build-fuzz
+fuzz: deps
+	$(FUZZ_BUILD) --product fuzz-parsers
+	$(FUZZ_BUILD) --product fuzz-decoders
+	@$(MAKE) --no-print-directory fuzz-run \
+	  FUZZ_RUNS="$(addprefix fuzz-parsers:,$(FUZZ_PARSERS)) $(addprefix fuzz-decoders:,$(FUZZ_DECODERS))"
+
+## fuzz-smoke: what CI runs: the text parsers for 3 s each (their build is the light one).
+fuzz-smoke: deps
+	$(FUZZ_BUILD) --product fuzz-parsers
+	@$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=3 FUZZ_RUNS="$(addprefix fuzz-parsers:,$(FUZZ_PARSERS))"
+
+fuzz-run:
+	@set -e; bin=$$(PIPELINE_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz --show-bin-path); failed=""; \
+	for run in $(FUZZ_RUNS); do \
+	  product=$${run%%:*}; target=$${run#*:}; out=out/fuzz/$$target; mkdir -p $$out/corpus; \
+	  if LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/FuzzCorpus/lsan-suppressions.txt FUZZ_TARGET=$$target $$bin/$$product $$out/corpus Tests/FuzzCorpus/$$target -max_total_time=$(FUZZ_SECONDS) \
+	      -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=$$out/ -print_final_stats=1 > $$out/log 2>&1; \
+	  then result=ok; else result=FINDING; failed="$$failed $$target"; fi; \
+	  echo "$$target: $$result after $(FUZZ_SECONDS)s, $$(grep -o 'number_of_executed_units: *[0-9]*' $$out/log | tail -1 | grep -o '[0-9]*$$') inputs, corpus $$(ls $$out/corpus | wc -l)"; \
+	  [ $$result = ok ] || grep -m3 -E 'ERROR|Fatal error|SUMMARY' $$out/log; \
+	done; \
+	[ -z "$$failed" ] || { echo "fuzz findings in:$$failed (inputs and logs in out/fuzz/<target>/)"; exit 1; }
+
+## test-sanitize: the whole test suite once under ThreadSanitizer, in its own build folder. librdkafka starts its
+## threads with C11 thrd_create, which TSan does not see; Tests/Sanitizers/thrd_create.c, preloaded, routes them
+## through pthread_create.
+test-sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	mkdir -p .build-tsan/preload
+	$(CC) -shared -fPIC -O1 -o .build-tsan/preload/thrd_create.so Tests/Sanitizers/thrd_create.c -lpthread
+	LD_PRELOAD=$(CURDIR)/.build-tsan/preload/thrd_create.so TSAN_OPTIONS="halt_on_error=0 $(TSAN_OPTIONS)" \
+	  $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
 clean:
-	rm -rf .build out .build-librdkafka-current
+	rm -rf .build out .build-librdkafka-current .build-fuzz .build-tsan

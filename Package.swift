@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 /// Every target compiles with the same settings; each upcoming feature links to its proposal.
@@ -39,6 +40,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: One Swift library per concern.
+        // Checked conversions of numbers from outside (flags, files, peers); every other library may use it.
+        .target(name: "CheckedNumbers", swiftSettings: swiftSettings),
         .target(
             name: "Kafka",
             dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
@@ -46,7 +49,7 @@ let package = Package(
         .target(
             name: "HTTP",
             dependencies: [
-                "CCurlShim",
+                "CCurlShim", "CheckedNumbers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ],
@@ -54,7 +57,7 @@ let package = Package(
         .target(name: "JPEG", dependencies: ["CJPEGShim"], swiftSettings: swiftSettings),
         .target(
             name: "PipelineConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["CheckedNumbers", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(name: "PipelineMessages", swiftSettings: swiftSettings),
         .target(
@@ -85,7 +88,7 @@ let package = Package(
         .target(
             name: "LoadGen",
             dependencies: [
-                "CZlib", "Kafka", "JPEG", "PipelineConfig", "PipelineMessages",
+                "CZlib", "CheckedNumbers", "Kafka", "JPEG", "PipelineConfig", "PipelineMessages",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -185,9 +188,10 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Tests/GoogleTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "CheckedNumbersTests", dependencies: ["CheckedNumbers"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "JPEGTests", dependencies: ["JPEG"], swiftSettings: swiftSettings),
+        .testTarget(name: "JPEGTests", dependencies: ["JPEG", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineMessagesTests", dependencies: ["PipelineMessages"], swiftSettings: swiftSettings),
         .testTarget(
@@ -206,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "LoadGenTests",
             dependencies: [
-                "LoadGen", "Kafka", "PipelineMessages", "TestSupport",
+                "LoadGen", "JPEG", "Kafka", "PipelineMessages", "TestSupport",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             exclude: ["empty.yaml", "decode_histogram_log.py"],
@@ -228,3 +232,18 @@ let package = Package(
             swiftSettings: swiftSettings),
     ]
 )
+
+// MARK: libFuzzer targets, only for `make fuzz` (PIPELINE_FUZZ=1): libFuzzer supplies their `main`, so an
+// ordinary build could not link them.
+if ProcessInfo.processInfo.environment["PIPELINE_FUZZ"] != nil {
+    let fuzzSettings = swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+    package.targets += [
+        .target(name: "FuzzSupport", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "fuzz-parsers", dependencies: ["FuzzSupport", "HTTP", "Kafka", "LoadGen", "PipelineConfig"],
+            swiftSettings: fuzzSettings),
+        .executableTarget(
+            name: "fuzz-decoders", dependencies: ["FuzzSupport", "Google", "JPEG", "ModelServing"],
+            swiftSettings: fuzzSettings),
+    ]
+}

@@ -167,36 +167,50 @@ void jpegshim_decoder_free(jpegshim_decoder *decoder) {
     free(decoder);
 }
 
-static int start_reading(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length) {
+// Reads the header; returns -1 with a message when the image has more than max_pixels pixels.
+static int start_reading(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, uint64_t max_pixels,
+                         char message[JPEGSHIM_MESSAGE_CAPACITY]) {
     decoder->error.warnings = 0;
     jpeg_mem_src(&decoder->cinfo, jpeg, (unsigned long)length);
-    return jpeg_read_header(&decoder->cinfo, TRUE);
+    jpeg_read_header(&decoder->cinfo, TRUE);
+    uint64_t pixels = (uint64_t)decoder->cinfo.image_width * decoder->cinfo.image_height;
+    if (pixels > max_pixels) {
+        snprintf(message, JPEGSHIM_MESSAGE_CAPACITY, "the image is %ux%u pixels, more than the limit of %llu pixels",
+                 decoder->cinfo.image_width, decoder->cinfo.image_height, (unsigned long long)max_pixels);
+        jpeg_abort_decompress(&decoder->cinfo);
+        return -1;
+    }
+    return 0;
 }
 
-int jpegshim_read_header(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, int *width, int *height,
-                         char message[JPEGSHIM_MESSAGE_CAPACITY]) {
+int jpegshim_read_header(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, uint64_t max_pixels,
+                         int *width, int *height, char message[JPEGSHIM_MESSAGE_CAPACITY]) {
     j_decompress_ptr cinfo = &decoder->cinfo;
     if (setjmp(decoder->error.jump)) {
         shim_format_message((j_common_ptr)cinfo, message);
         jpeg_abort_decompress(cinfo);
         return -1;
     }
-    start_reading(decoder, jpeg, length);
+    if (start_reading(decoder, jpeg, length, max_pixels, message) != 0) {
+        return -1;
+    }
     *width = (int)cinfo->image_width;
     *height = (int)cinfo->image_height;
     jpeg_abort_decompress(cinfo);
     return 0;
 }
 
-int jpegshim_decode_rgb(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, const uint8_t **rgb,
-                        int *width, int *height, char message[JPEGSHIM_MESSAGE_CAPACITY]) {
+int jpegshim_decode_rgb(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, uint64_t max_pixels,
+                        const uint8_t **rgb, int *width, int *height, char message[JPEGSHIM_MESSAGE_CAPACITY]) {
     j_decompress_ptr cinfo = &decoder->cinfo;
     if (setjmp(decoder->error.jump)) {
         shim_format_message((j_common_ptr)cinfo, message);
         jpeg_abort_decompress(cinfo);
         return -1;
     }
-    start_reading(decoder, jpeg, length);
+    if (start_reading(decoder, jpeg, length, max_pixels, message) != 0) {
+        return -1;
+    }
     cinfo->out_color_space = JCS_RGB;
     jpeg_start_decompress(cinfo);
     size_t stride = (size_t)cinfo->output_width * 3;

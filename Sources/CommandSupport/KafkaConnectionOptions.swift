@@ -5,7 +5,7 @@ import PipelineConfig
 
 /// How a tool reaches Kafka: `--bootstrap-servers` (or `KAFKA_BOOTSTRAP_SERVERS`, or the configuration), any
 /// librdkafka property with `-X key=value` or `--kafka-config FILE`, and Confluent Cloud credentials from
-/// `KAFKA_API_KEY` and `KAFKA_API_SECRET`.
+/// `KAFKA_API_KEY` and `KAFKA_API_SECRET` (or the files `KAFKA_API_KEY_FILE` and `KAFKA_API_SECRET_FILE` name).
 public struct KafkaConnectionOptions: ParsableArguments {
     @Option(
         name: .long,
@@ -41,14 +41,29 @@ public struct KafkaConnectionOptions: ParsableArguments {
             .compactMap { $0 }.first { !$0.isEmpty }
     }
 
+    /// A credential from the environment: the variable itself or, when `<variable>_FILE` names a file, that file's
+    /// contents without the final newline (how a Kubernetes Secret mounted as a volume arrives).
+    static func credential(_ variable: String, environment: [String: String]) throws -> String {
+        guard let path = environment[variable + "_FILE"], !path.isEmpty else { return environment[variable] ?? "" }
+        guard environment[variable] ?? "" == "" else {
+            throw ValidationError("Please set \(variable) or \(variable)_FILE, not both.")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("Cannot read \(variable)_FILE \(path).")
+        }
+        var text = String(decoding: data, as: UTF8.self)
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        return text
+    }
+
     /// Properties in increasing precedence: the configuration, Confluent Cloud credentials from the environment,
     /// the properties file, then each `-X`.
     public func kafkaProperties(
         configuration: PipelineConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> KafkaProperties {
         var properties = KafkaProperties(configuration.kafka.properties)
-        let apiKey = environment[Self.apiKeyVariable] ?? ""
-        let apiSecret = environment[Self.apiSecretVariable] ?? ""
+        let apiKey = try Self.credential(Self.apiKeyVariable, environment: environment)
+        let apiSecret = try Self.credential(Self.apiSecretVariable, environment: environment)
         switch (apiKey.isEmpty, apiSecret.isEmpty) {
         case (false, false):
             properties = properties.merging(.confluentCloud(apiKey: apiKey, apiSecret: apiSecret))

@@ -7,6 +7,12 @@ public struct HTTPClientConfiguration: Sendable {
     public var timeout: Duration = .seconds(30)
     /// Bounds connection set-up (DNS, TCP, TLS). Default: 10 s.
     public var connectTimeout: Duration = .seconds(10)
+    /// Ends an attempt whose response has started (status and headers received) but then sends nothing for
+    /// this long, well before `timeout` when that is long. Default: 10 s.
+    public var stallTimeout: Duration = .seconds(10)
+    /// The largest response body accepted, in bytes; a larger one ends the call with a `.responseTooLarge` error
+    /// instead of filling memory. `HTTPRequest.maxResponseBytes` overrides it per call. Default: 16 MiB.
+    public var maxResponseBytes = 16 << 20
     public var retry = RetryPolicy()
     /// Whether plain `http://` may go to hosts other than loopback. Default: false, so a credential can never
     /// leave the machine unencrypted by mistake; turn it on only for servers inside a trusted network, such as a
@@ -66,19 +72,20 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    /// One attempt, no retries.
+    /// One attempt, no retries. Cancelling the task ends the transfer at once with `CancellationError`.
     public func sendOnce(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Self.checkURL(request.url, allowsPlainHTTPToAnyHost: configuration.allowsPlainHTTPToAnyHost)
-        let transfer = try CurlTransfer(
-            request: request, timeout: request.timeout ?? configuration.timeout,
-            connectTimeout: configuration.connectTimeout, userAgent: configuration.userAgent,
-            caBundle: configuration.caBundlePath)
+        let transfer = try CurlTransfer(request: request, configuration: configuration)
         logger.debug(
             "\(request.method.rawValue) \(describe(request.url))",
             metadata: ["headers": "\(configuration.redactor.redact(request.headers).map { "\($0.name): \($0.value)" })"])
-        let response = try await withCheckedThrowingContinuation { continuation in
-            transfer.continuation = continuation
-            engine.submit(transfer)
+        let response = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                transfer.continuation = continuation
+                engine.submit(transfer)
+            }
+        } onCancel: {
+            engine.cancel(transfer)
         }
         logger.debug("\(request.method.rawValue) \(describe(request.url)) -> \(response.status)")
         return response

@@ -8,6 +8,12 @@ public struct HTTPClientError: Error, CustomStringConvertible, Sendable {
         case timeout
         case connection
         case tls
+        /// The response body was larger than the call's limit (`maxResponseBytes`), or its headers than 256 KiB.
+        case responseTooLarge
+        /// The server sent its headers and then stopped sending, or did not finish the body within the timeout.
+        /// Not retried: the request reached a server that answered, and a server that misbehaves once is likely
+        /// to do so again, so trying again would only multiply the wait.
+        case stalled
         case other
     }
 

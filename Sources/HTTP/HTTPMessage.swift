@@ -14,6 +14,14 @@ public struct HTTPHeader: Sendable, Equatable {
     }
 }
 
+extension HTTPHeader {
+    /// A header line of a response (`Name: value`), as a peer sent it; nil when it has no colon.
+    public init?(responseLine line: String) {
+        guard let colon = line.firstIndex(of: ":") else { return nil }
+        self.init(String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+    }
+}
+
 extension Array where Element == HTTPHeader {
     /// The first header with this name, compared case-insensitively as HTTP requires.
     public func value(named name: String) -> String? {
@@ -28,15 +36,19 @@ public struct HTTPRequest: Sendable {
     public var body: Data?
     /// Bounds one attempt from connecting to the last byte; nil takes the client's default.
     public var timeout: Duration?
+    /// The largest response body this call accepts, in bytes; nil takes the client's default.
+    public var maxResponseBytes: Int?
 
     public init(
-        _ method: HTTPMethod, _ url: String, headers: [HTTPHeader] = [], body: Data? = nil, timeout: Duration? = nil
+        _ method: HTTPMethod, _ url: String, headers: [HTTPHeader] = [], body: Data? = nil, timeout: Duration? = nil,
+        maxResponseBytes: Int? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
     }
 
     /// A request with a JSON body (and `Content-Type: application/json`), keys sorted so bodies are repeatable.

@@ -5,6 +5,13 @@ import Foundation
 ///
 /// Like `JPEGEncoder`, one decoder reuses its state and pixel buffer and is not thread-safe.
 public final class JPEGDecoder {
+    /// The most pixels any image may have, for the whole project: 8192×8192 (64 Mi pixels, 192 MiB of RGB).
+    /// A JPEG header is a few bytes and can claim 65500×65500 (12 GiB decoded), so the decoder checks it right
+    /// after the header, before libjpeg or this decoder allocates anything for the image, and `dimensions(of:)`
+    /// refuses such an image as well. It is far above what image classifiers take (224×224 to about 1024×1024)
+    /// and above a 50-megapixel camera's photos.
+    public static let maximumPixelCount = 8192 * 8192
+
     private let handle: OpaquePointer
 
     public init() throws {
@@ -24,7 +31,8 @@ public final class JPEGDecoder {
         var height: Int32 = 0
         var message = Self.messageBuffer()
         let status = try Self.withBytes(of: jpeg) { bytes in
-            jpegshim_read_header(handle, bytes.baseAddress, bytes.count, &width, &height, &message)
+            jpegshim_read_header(
+                handle, bytes.baseAddress, bytes.count, UInt64(Self.maximumPixelCount), &width, &height, &message)
         }
         guard status == 0 else { throw JPEGError(cMessage: message) }
         return (Int(width), Int(height))
@@ -36,7 +44,9 @@ public final class JPEGDecoder {
         var height: Int32 = 0
         var message = Self.messageBuffer()
         let status = try Self.withBytes(of: jpeg) { bytes in
-            jpegshim_decode_rgb(handle, bytes.baseAddress, bytes.count, &pixels, &width, &height, &message)
+            jpegshim_decode_rgb(
+                handle, bytes.baseAddress, bytes.count, UInt64(Self.maximumPixelCount), &pixels, &width, &height,
+                &message)
         }
         guard status == 0, let pixels else { throw JPEGError(cMessage: message) }
         let count = Int(width) * Int(height) * 3

@@ -66,8 +66,8 @@ extension ManifestGenerator {
         let name = Self.streamAppName
         let port = configuration.streamApp.httpPort
         var environment = kafkaEnvironment
-        var volumes = [configurationVolume, temporaryVolume]
-        var mounts = [configurationMount, temporaryMount]
+        var volumes = [configurationVolume, temporaryVolume] + kafkaKeyVolumes
+        var mounts = [configurationMount, temporaryMount] + kafkaKeyMounts
         if let project = configuration.google.project {
             environment.append(["name": "GOOGLE_CLOUD_PROJECT", "value": .string(project)])
         }
@@ -79,6 +79,7 @@ extension ManifestGenerator {
         let container: KubernetesYAMLNode = [
             "name": .string(name),
             "image": .string(configuration.streamApp.image),
+            "imagePullPolicy": imagePullPolicy(configuration.streamApp.image),
             "command": ["inference-app"],
             "args": .sequence(streamAppArguments),
             "ports": [["name": "http", "containerPort": .integer(port), "protocol": "TCP"]],
@@ -122,7 +123,10 @@ extension ManifestGenerator {
                     "volumes": .sequence(volumes),
                 ],
             ])
-        return ["apiVersion": "apps/v1", "kind": "Deployment", "metadata": metadata(name, component: "stream-app"), "spec": spec]
+        return [
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": scannedMetadata(name, component: "stream-app"),
+            "spec": spec,
+        ]
     }
 
     func metricsService() -> KubernetesYAMLNode {

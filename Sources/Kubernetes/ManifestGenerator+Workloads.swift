@@ -18,6 +18,7 @@ extension ManifestGenerator {
         var container: KubernetesYAMLNode = [
             "name": .string(name),
             "image": .string(settings.image),
+            "imagePullPolicy": imagePullPolicy(settings.image),
             // The image's entrypoint script appends the model name to the base path; naming the server's flags
             // here keeps the path exactly as configured.
             "command": ["tensorflow_model_server"],
@@ -110,18 +111,18 @@ extension ManifestGenerator {
         let container: KubernetesYAMLNode = [
             "name": .string(name),
             "image": .string(configuration.streamApp.image),
+            "imagePullPolicy": imagePullPolicy(configuration.streamApp.image),
             "command": ["image-loadgen"],
             "args": .sequence(arguments),
             "env": .sequence([indexVariable, runIDVariable] + kafkaEnvironment),
             "resources": resources(kubernetes.loadTest.resources),
             "securityContext": containerSecurityContext,
-            "volumeMounts": [
-                configurationMount, temporaryMount,
-                ["name": "reports", "mountPath": .string(Self.reportsDirectory)],
-            ],
+            "volumeMounts": .sequence(
+                [configurationMount, temporaryMount, ["name": "reports", "mountPath": .string(Self.reportsDirectory)]]
+                    + kafkaKeyMounts),
         ]
         return [
-            "apiVersion": "batch/v1", "kind": "Job", "metadata": metadata(name, component: "load-test"),
+            "apiVersion": "batch/v1", "kind": "Job", "metadata": scannedMetadata(name, component: "load-test"),
             "spec": [
                 "completionMode": "Indexed",
                 "completions": .integer(workers),
@@ -139,7 +140,7 @@ extension ManifestGenerator {
                         // One producer per node, so the generator's own network is not what gets measured.
                         "topologySpreadConstraints": topologySpread(name, keys: [Self.hostKey], isDeployment: false),
                         "containers": [container],
-                        "volumes": [configurationVolume, temporaryVolume, reportsVolume],
+                        "volumes": .sequence([configurationVolume, temporaryVolume, reportsVolume] + kafkaKeyVolumes),
                     ],
                 ],
             ],

@@ -26,6 +26,10 @@ public final class ImageSupply: Sendable {
     public init(_ source: ImageSource, imageID: @escaping @Sendable (UInt64) -> UInt64 = { $0 }) throws {
         switch source {
         case .synthetic(let width, let height, let quality, let pool, let encoders, let seed):
+            // The decoders that read these images back (--verify, the model server) refuse more pixels than this.
+            guard width > 0, height > 0, width <= JPEGDecoder.maximumPixelCount / height else {
+                throw LoadGenError("\(width)×\(height) images are more pixels than any JPEG decoder here accepts (at most \(JPEGDecoder.maximumPixelCount))")
+            }
             let images = SyntheticImages(width: width, height: height, seed: seed)
             guard (1...100).contains(quality) else { throw LoadGenError("--quality must be 1 to 100, got \(quality)") }
             if pool > 0 {

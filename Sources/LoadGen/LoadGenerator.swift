@@ -305,6 +305,6 @@ public final class LoadGenerator: Sendable {
     }
 
     static func epochMicroseconds() -> Int64 {
-        Int64(Date().timeIntervalSince1970 * 1_000_000)
+        ImageMessageHeaders.currentTimeMicroseconds()
     }
 }

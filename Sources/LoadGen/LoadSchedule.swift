@@ -1,3 +1,4 @@
+import CheckedNumbers
 import PipelineConfig
 
 /// One step of a load profile: a rate held for a duration. Rate 0 means as fast as possible.
@@ -32,7 +33,10 @@ public struct LoadSchedule: Sendable, Equatable {
         var start = Duration.zero
         for stage in stages {
             starts.append(start)
-            counts.append(stage.rate > 0 ? UInt64((stage.rate * stage.duration.seconds).rounded(.down)) : UInt64.max)
+            // Within maximumRate and Duration.longestAccepted the count fits; beyond them it saturates rather than traps.
+            counts.append(
+                stage.rate > 0
+                    ? UInt64(clamping: stage.rate * stage.duration.seconds, rounding: .down) ?? 0 : UInt64.max)
             start += stage.duration
         }
         stageCounts = counts
@@ -42,7 +46,10 @@ public struct LoadSchedule: Sendable, Equatable {
     /// A constant rate for a duration (`--rate R --duration D`), or for a count (`--rate R --count N`).
     public static func constant(rate: Double, duration: Duration?, count: UInt64?) -> LoadSchedule {
         let length: Duration =
-            duration ?? (rate > 0 && count != nil ? .seconds(Double(count!) / rate) + .nanoseconds(1) : .seconds(365 * 86_400))
+            duration
+            ?? (rate > 0 && count != nil
+                ? (Duration(checkingSeconds: Double(count!) / rate) ?? .longestAccepted) + .nanoseconds(1)
+                : .seconds(365 * 86_400))
         return LoadSchedule(stages: [LoadStage(rate: rate, duration: length)], maximumCount: count)
     }
 
@@ -86,6 +93,21 @@ public struct LoadSchedule: Sendable, Equatable {
         return nil
     }
 
+    /// The fastest rate a schedule takes: one image per nanosecond, the clock's resolution. With it and
+    /// `Duration.longestAccepted` every planned count fits a `UInt64`.
+    public static let maximumRate: Int64 = 1_000_000_000
+
+    /// Why `rate` (images per second, from `flag`) cannot be scheduled, or nil when it can.
+    public static func problem(withRate rate: Double, flag: String) -> String? {
+        if !(rate >= 0 && rate.isFinite) {
+            return "\(flag) \(rate) is not a rate: pass 0 (as fast as possible) or a positive number of images per second"
+        }
+        if rate > Double(maximumRate) {
+            return "\(flag) \(rate) is faster than any run can be (at most \(maximumRate) images per second)"
+        }
+        return nil
+    }
+
     /// Parses `--ramp 100:10s,1000:30s`: each stage a rate and how long it is held.
     public static func parseRamp(_ text: String) throws(LoadGenError) -> [LoadStage] {
         var stages: [LoadStage] = []
@@ -97,6 +119,7 @@ public struct LoadSchedule: Sendable, Equatable {
             guard rate > 0 else {
                 throw LoadGenError("ramp stage '\(part)' needs a rate above 0 (as-fast-as-possible is --rate 0, not a stage)")
             }
+            if let problem = problem(withRate: rate, flag: "ramp stage '\(part)': rate") { throw LoadGenError(problem) }
             let duration: Duration
             do {
                 duration = try parseDuration(String(fields[1]))

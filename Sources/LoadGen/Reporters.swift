@@ -22,7 +22,7 @@ public enum LoadReporters {
                 + (report.workers > 1
                     ? report.mergedWorkers.map { "; \($0.count) workers combined" } ?? "; worker \(report.workerIndex) of \(report.workers)"
                     : ""),
-            "  images        \(report.image.source), mean \(Int(report.image.meanBytes)) bytes",
+            "  images        \(report.image.source), mean \(String(format: "%.0f", report.image.meanBytes)) bytes",
             String(
                 format: "  rate          target %@  achieved %.1f/s over %.1f s (warm-up %.1f s excluded)",
                 report.targetRate == 0 ? "max" : String(format: "%.1f/s", report.targetRate), report.achievedRate,
@@ -151,7 +151,7 @@ public enum LoadReporters {
     }
 
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+        Int(exactly: value).map(String.init) ?? String(format: "%.2f", value)
     }
 
     static func escape(_ text: String) -> String {

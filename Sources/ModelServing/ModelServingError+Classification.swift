@@ -25,8 +25,12 @@ extension ModelServingError {
     public static func classifying(transport error: HTTPClientError) -> ModelServingError {
         let kind: Kind
         switch error.kind {
-        case .timeout, .other:
+        case .timeout, .stalled, .other:
+            // A stalled answer is the server's trouble, worth waiting out like a timeout.
             kind = .retriable
+        case .responseTooLarge:
+            // The answer for these images is over the call's limit: splitting the batch isolates the image.
+            kind = .permanent
         case .connection:
             // libcurl: 5/6 cannot resolve (proxy, host), 7 cannot connect. Anything later (a reset, an empty reply)
             // happened while this image was being sent.

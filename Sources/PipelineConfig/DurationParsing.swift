@@ -1,31 +1,47 @@
+import CheckedNumbers
+
 /// Parses durations written the way Go, Kubernetes and most load tools write them: `250ms`, `30s`, `5m`, `1h`,
-/// `1m30s`, `1.5s`. A bare number is refused, since its unit would be a guess.
+/// `1m30s`, `1.5s`. A bare number is refused, since its unit would be a guess, and so is anything longer than
+/// `Duration.longestAccepted` (100 years), so that no caller can overflow converting it.
 public func parseDuration(_ text: String) throws(DurationParseError) -> Duration {
-    let attosecondsPerUnit: [Substring: Double] = [
-        "ns": 1e9, "us": 1e12, "µs": 1e12, "ms": 1e15, "s": 1e18, "m": 60e18, "h": 3600e18,
+    let attosecondsPerUnit: [Substring: Int128] = [
+        "ns": 1_000_000_000, "us": 1_000_000_000_000, "µs": 1_000_000_000_000, "ms": 1_000_000_000_000_000,
+        "s": 1_000_000_000_000_000_000, "m": 60_000_000_000_000_000_000, "h": 3_600_000_000_000_000_000_000,
     ]
+    let longest = Duration.longestAccepted.attoseconds
     var rest = Substring(text).drop { $0 == " " }
     guard !rest.isEmpty else { throw DurationParseError(text: text, reason: "is empty") }
-    var total = Duration.zero
+    var total: Int128 = 0
     while !rest.isEmpty {
         let number = rest.prefix { $0.isNumber || $0 == "." }
-        guard !number.isEmpty, let value = Double(number) else {
-            throw DurationParseError(text: text, reason: "does not start with a number")
-        }
         rest = rest.dropFirst(number.count)
         let unit = rest.prefix { !$0.isNumber && $0 != "." }
         guard let scale = attosecondsPerUnit[unit.trimmingSuffix(" ")] else {
+            guard !number.isEmpty else { throw DurationParseError(text: text, reason: "does not start with a number") }
             throw DurationParseError(
                 text: text,
                 reason: unit.isEmpty ? "has no unit (use ms, s, m or h)" : "has unknown unit '\(unit)' (use ms, s, m or h)")
         }
         rest = rest.dropFirst(unit.count)
-        let attoseconds = value * scale
-        total += Duration(
-            secondsComponent: Int64(attoseconds / 1e18),
-            attosecondsComponent: Int64(attoseconds.truncatingRemainder(dividingBy: 1e18)))
+        // Whole units in integer attoseconds, so `876600h` is exact; only the fraction goes through a Double.
+        let parts = number.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let wholeText = parts[0]
+        let fractionText = parts.count > 1 ? parts[1] : ""
+        guard !(wholeText.isEmpty && fractionText.isEmpty), wholeText.allSatisfy(\.isASCII),
+            let fraction = fractionText.isEmpty ? 0 : Double("0." + fractionText), fractionText.allSatisfy(\.isASCII)
+        else {
+            throw DurationParseError(text: text, reason: "does not start with a number")
+        }
+        guard let whole = wholeText.isEmpty ? 0 : Int128(wholeText),
+            case let (wholeAttoseconds, overflow) = whole.multipliedReportingOverflow(by: scale), !overflow,
+            let fractionAttoseconds = Int128(checking: fraction * Double(scale), rounding: .toNearestOrEven),
+            case let term = wholeAttoseconds + fractionAttoseconds, term <= longest, total <= longest - term
+        else {
+            throw DurationParseError(text: text, reason: DurationParseError.tooLong)
+        }
+        total += term
     }
-    return total
+    return Duration(attoseconds: total)
 }
 
 extension Substring {
@@ -41,6 +57,8 @@ public struct DurationParseError: Error, CustomStringConvertible, Sendable {
     public let reason: String
 
     public var description: String { "duration '\(text)' \(reason)" }
+
+    static let tooLong = "is longer than any run can be (at most \(formatDuration(.longestAccepted)))"
 }
 
 /// Formats a duration the way `parseDuration` reads it: `1h5m`, `30s`, `250ms`.

@@ -1,3 +1,5 @@
+import Yams
+
 /// How `manifest-gen` deploys the pipeline (`kubernetes:`): namespace, credentials, shutdown, autoscaling, an
 /// optional in-cluster TF Serving, the distributed load test and the Kustomize overlays.
 public struct KubernetesSettings: Sendable, Equatable {
@@ -12,6 +14,11 @@ public struct KubernetesSettings: Sendable, Equatable {
     public var keda = KEDASettings()
     public var tfServing = TFServingSettings()
     public var loadTest = LoadTestJobSettings()
+    public var networkPolicy = NetworkPolicySettings()
+    /// How pods get `KAFKA_API_KEY` and `KAFKA_API_SECRET` from the Secret: `env` (environment variables) or
+    /// `file` (files in a read-only volume, named by `KAFKA_API_KEY_FILE` and `KAFKA_API_SECRET_FILE`, which keeps
+    /// them out of `/proc/<pid>/environ` and crash reports). Default: `file`.
+    public var kafkaCredentials = KafkaCredentialsDelivery.file
     /// Kustomize overlays, each a directory under `manifests/overlays/`. Default: `dev` and `prod` below.
     public var overlays: [KubernetesOverlaySettings] = [
         KubernetesOverlaySettings(
@@ -29,7 +36,7 @@ public struct KubernetesSettings: Sendable, Equatable {
     {
         try reader.rejectUnknownKeys([
             "namespace", "credentials_secret_name", "pre_stop_delay", "autoscaling", "keda",
-            "tf_serving", "load_test", "overlays",
+            "tf_serving", "load_test", "overlays", "network_policy", "kafka_credentials",
         ])
         namespace = try reader.string("namespace", default: namespace)
         credentialsSecretName = try reader.string("credentials_secret_name", default: credentialsSecretName)
@@ -47,6 +54,8 @@ public struct KubernetesSettings: Sendable, Equatable {
             partitions: partitions, keda: keda.enabled)
         tfServing = try TFServingSettings(try reader.child("tf_serving"), modelName: modelName)
         loadTest = try LoadTestJobSettings(try reader.child("load_test"))
+        networkPolicy = try NetworkPolicySettings(try reader.child("network_policy"))
+        kafkaCredentials = try reader.choice("kafka_credentials", default: kafkaCredentials)
         if reader.node("overlays") != nil {
             let overlaysReader = try reader.child("overlays")
             var overlays: [KubernetesOverlaySettings] = []
@@ -210,9 +219,63 @@ public struct KubernetesOverlaySettings: Sendable, Equatable {
     }
 }
 
-/// A container image reference must at least be one word; the registry checks the rest.
+/// How the credentials Secret's Kafka API key reaches the pods (`kubernetes.kafka_credentials`).
+public enum KafkaCredentialsDelivery: String, Sendable, CaseIterable {
+    case env, file
+}
+
+/// A NetworkPolicy per workload (`kubernetes.network_policy`): ingress only to the metrics port, egress only to
+/// DNS, the Kafka brokers and the model server.
+public struct NetworkPolicySettings: Sendable, Equatable {
+    /// Default: true.
+    public var enabled = true
+    /// The brokers' ports. Default: 9092 (Confluent Cloud and most clusters).
+    public var kafkaPorts = [9092]
+    /// The model server's ports when it runs outside the cluster. Default: the port of `stream_app.model_url`
+    /// (443 for Vertex AI and ML Engine); an in-cluster TF Serving is reached by its pods' label instead.
+    public var modelPorts: [Int]?
+
+    public init() {}
+
+    init(_ reader: ConfigReader) throws(ConfigurationError) {
+        try reader.rejectUnknownKeys(["enabled", "kafka_ports", "model_ports"])
+        enabled = try reader.bool("enabled", default: enabled)
+        kafkaPorts = try Self.ports(reader, "kafka_ports") ?? kafkaPorts
+        modelPorts = try Self.ports(reader, "model_ports")
+    }
+
+    private static func ports(_ reader: ConfigReader, _ key: String) throws(ConfigurationError) -> [Int]? {
+        guard let node = reader.node(key) else { return nil }
+        guard case .sequence(let sequence) = node, !sequence.isEmpty else {
+            throw reader.error(key, "expected a list of port numbers, such as [9092]")
+        }
+        var ports: [Int] = []
+        for element in sequence {
+            guard let text = element.string, let port = Int(text), (1...65535).contains(port) else {
+                throw reader.error(key, "expected port numbers from 1 to 65535, got '\(element.string ?? "a list")'")
+            }
+            ports.append(port)
+        }
+        return ports
+    }
+}
+
+/// A container image reference: one word, pinned to a version tag or a digest. `latest` (said or implied) is
+/// refused: it moves, so a restarted pod could run other code than its neighbours, and no rollout would show it.
 func imageProblem(_ image: String) -> String? {
-    if image.isEmpty { return "is empty; give an image such as registry.example.com/image-pipeline:1.0" }
+    let example = "give an image pinned to a version, such as registry.example.com/image-pipeline:1.0.0, or to a digest (@sha256:…)"
+    if image.isEmpty { return "is empty; \(example)" }
     if image.contains(where: { $0.isWhitespace }) { return "'\(image)' is not an image reference (it has a space)" }
+    if let at = image.firstIndex(of: "@") {
+        let digest = image[image.index(after: at)...]
+        guard digest.hasPrefix("sha256:"), digest.count == 71, digest.dropFirst(7).allSatisfy(\.isHexDigit) else {
+            return "'\(image)' has a malformed digest; expected @sha256: and 64 hex digits"
+        }
+        return nil
+    }
+    // A colon after the last slash starts the tag; one before it belongs to a registry's port.
+    let name = image.split(separator: "/").last ?? ""
+    guard let colon = name.lastIndex(of: ":") else { return "'\(image)' has no tag, which means latest; \(example)" }
+    if name[name.index(after: colon)...] == "latest" { return "'\(image)' is tagged latest; \(example)" }
     return nil
 }

@@ -253,8 +253,8 @@ public struct StreamAppSettings: Sendable, Equatable {
     public var drainTimeout = Duration.seconds(20)
     /// Port of `/healthz`, `/readyz` and `/metrics`. Default: 8080.
     public var httpPort = 8080
-    /// Container image. Default: `image-pipeline:latest`.
-    public var image = "image-pipeline:latest"
+    /// Container image of the tools, pinned to a version or a digest (never `latest`). Default: `image-pipeline:1.0.0`.
+    public var image = "image-pipeline:1.0.0"
     /// Default: 2.
     public var replicas = 2
     public var resources = ResourceSettings(cpuRequest: "500m", memoryRequest: "256Mi", cpuLimit: "2", memoryLimit: "1Gi")
@@ -282,6 +282,7 @@ public struct StreamAppSettings: Sendable, Equatable {
         drainTimeout = try reader.duration("drain_timeout", default: drainTimeout)
         httpPort = try reader.int("http_port", default: httpPort)
         image = try reader.string("image", default: image)
+        if let problem = imageProblem(image) { throw reader.error("image", problem) }
         replicas = try reader.int("replicas", default: replicas)
         resources = try ResourceSettings(try reader.child("resources"), defaults: resources)
         guard concurrency >= 1 else { throw reader.error("concurrency", "must be at least 1, got \(concurrency)") }

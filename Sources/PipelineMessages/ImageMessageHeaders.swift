@@ -1,3 +1,5 @@
+import Foundation
+
 /// Header names of the messages that flow through the pipeline, shared by the load generator, the stream app and
 /// every reader, so that an image can be traced from its intended send time to its prediction.
 public enum ImageMessageHeaders {
@@ -23,4 +25,12 @@ public enum ImageMessageHeaders {
     public static let deadLetterSourcePartition = "dlq-source-partition"
     public static let deadLetterSourceOffset = "dlq-source-offset"
     public static let deadLetterAt = "dlq-at-us"
+
+    /// The wall clock as the time headers carry it: microseconds since the Unix epoch, in integer arithmetic, so
+    /// that no clock reading, however odd, can trap a conversion.
+    public static func currentTimeMicroseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) &* 1_000_000 &+ Int64(now.tv_nsec) / 1000
+    }
 }

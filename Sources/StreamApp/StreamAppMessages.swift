@@ -45,6 +45,6 @@ enum StreamAppMessages {
     }
 
     static func microsecondsSinceEpoch() -> Int64 {
-        Int64(Date().timeIntervalSince1970 * 1_000_000)
+        ImageMessageHeaders.currentTimeMicroseconds()
     }
 }

@@ -16,7 +16,7 @@ struct DistributedOptions: ParsableArguments {
     @Flag(help: "Wait until all --workers have announced themselves on the report topic, then start together.")
     var barrier = false
 
-    @Option(help: ArgumentHelp("Give up on --barrier after this long.", valueName: "duration"))
+    @Option(help: ArgumentHelp("Give up on --barrier after this long.", valueName: "duration"), transform: DurationArgument.init(parsing:))
     var barrierTimeout = DurationArgument(.seconds(300))
 
     @Option(help: ArgumentHelp("Publish the final report (with its histograms) to this topic, keyed <run id>/<worker index>. Default: load.report_topic when --workers is above 1.", valueName: "topic"))

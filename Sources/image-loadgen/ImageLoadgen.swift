@@ -33,6 +33,11 @@ struct DurationArgument: ExpressibleByArgument {
         self.value = value
     }
 
+    /// As `init?(argument:)`, but the error says why: ArgumentParser prints it after the flag's name.
+    init(parsing argument: String) throws(DurationParseError) {
+        value = try parseDuration(argument)
+    }
+
     var defaultValueDescription: String { formatDuration(value) }
 }
 

@@ -48,13 +48,13 @@ extension ImageLoadgen {
         @Option(help: ArgumentHelp("Images per second in total (fractions allowed); 0 sends as fast as possible. Default: load.rate (100).", valueName: "rate"))
         var rate: Double?
 
-        @Option(help: ArgumentHelp("How long to send, e.g. 30s, 5m. Default: load.duration (30s).", valueName: "duration"))
+        @Option(help: ArgumentHelp("How long to send, e.g. 30s, 5m. Default: load.duration (30s).", valueName: "duration"), transform: DurationArgument.init(parsing:))
         var duration: DurationArgument?
 
         @Option(help: "Stop after this many images (with --duration, whichever comes first).")
         var count: UInt64?
 
-        @Option(help: ArgumentHelp("Leading time excluded from the statistics. Default: load.warmup.", valueName: "duration"))
+        @Option(help: ArgumentHelp("Leading time excluded from the statistics. Default: load.warmup.", valueName: "duration"), transform: DurationArgument.init(parsing:))
         var warmup: DurationArgument?
 
         @Option(help: ArgumentHelp("Step load instead of --rate/--duration: rate:duration stages, e.g. 100:10s,1000:30s.", valueName: "stages"))
@@ -88,7 +88,7 @@ extension ImageLoadgen {
         @Option(help: ArgumentHelp("Write an SVG chart of throughput and latency over time here.", valueName: "file.svg"))
         var plot: String?
 
-        @Option(help: ArgumentHelp("How long to wait for acknowledgements after the last send.", valueName: "duration"))
+        @Option(help: ArgumentHelp("How long to wait for acknowledgements after the last send.", valueName: "duration"), transform: DurationArgument.init(parsing:))
         var drainTimeout: DurationArgument = DurationArgument(.seconds(30))
 
         @Option(help: ArgumentHelp("Also write an HdrHistogram interval log (tags latency, service, e2e; microseconds) here.", valueName: "file.hlog"))
@@ -102,9 +102,7 @@ extension ImageLoadgen {
         @OptionGroup(title: "Logging") var logging: LoggingOptions
 
         func validate() throws {
-            if let rate, !(rate >= 0 && rate.isFinite) {
-                throw ValidationError("Please pass --rate 0 (as fast as possible) or a positive number of images per second.")
-            }
+            if let rate, let problem = LoadSchedule.problem(withRate: rate, flag: "--rate") { throw ValidationError(problem) }
             if ramp != nil && (rate != nil || duration != nil) {
                 throw ValidationError("Please pass either --ramp or --rate/--duration, not both.")
             }

@@ -50,10 +50,10 @@ extension ImageLoadgen {
         @Option(help: ArgumentHelp("Stop bisecting when the interval is within this fraction of the passing rate.", valueName: "fraction"))
         var resolution = 0.05
 
-        @Option(help: ArgumentHelp("How long each step sends.", valueName: "duration"))
+        @Option(help: ArgumentHelp("How long each step sends.", valueName: "duration"), transform: DurationArgument.init(parsing:))
         var stepDuration = DurationArgument(.seconds(30))
 
-        @Option(help: ArgumentHelp("The start of each step excluded from its figures.", valueName: "duration"))
+        @Option(help: ArgumentHelp("The start of each step excluded from its figures.", valueName: "duration"), transform: DurationArgument.init(parsing:))
         var warmup = DurationArgument(.seconds(5))
 
         @Option(help: ArgumentHelp("Read this topic (e.g. predictions) for end-to-end latency (e2e_* thresholds).", valueName: "topic"))

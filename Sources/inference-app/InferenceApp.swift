@@ -136,6 +136,9 @@ struct InferenceApp: AsyncParsableCommand {
         if let httpPort, !(0...65535).contains(httpPort) {
             throw ValidationError("Please pass an --http-port from 0 to 65535.")
         }
+        if let problem = EmbeddedHTTPServer.problem(listeningOn: httpHost) {
+            throw ValidationError("Please pass an --http-host to listen on: \(problem).")
+        }
         if let drainTimeout { _ = try parseDuration(drainTimeout, flag: "--drain-timeout") }
         if let batchSize, !(1...1_000).contains(batchSize) {
             throw ValidationError("Please pass a --batch-size from 1 to 1000.")

@@ -53,6 +53,18 @@ struct LocalKafka: ParsableCommand {
         let settings = try configuration.load()
         let wanted = topics.isEmpty
             ? settings.kafka.topics.map { TopicArgument(name: $0.name, partitions: $0.partitions) } : topics
+        // Everything is checked before the cluster starts, so a mistake costs nothing and leaves nothing behind.
+        if let large = wanted.first(where: { $0.partitions > TopicArgument.maximumPartitions }) {
+            throw ValidationError(
+                "Topic \(large.name) has \(large.partitions) partitions; the embedded cluster keeps each in memory, "
+                    + "so please use at most \(TopicArgument.maximumPartitions).")
+        }
+        if let bootstrapFile {
+            let folder = URL(fileURLWithPath: bootstrapFile).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: folder) else {
+                throw ValidationError("Cannot write --bootstrap-file \(bootstrapFile): \(folder) is not a writable folder.")
+            }
+        }
         let signal = TerminationSignal()
         let cluster = try KafkaMockCluster(brokers: brokers, logger: logger)
         for topic in wanted {
@@ -85,6 +97,9 @@ struct LocalKafka: ParsableCommand {
 
 /// `name[:partitions]`.
 struct TopicArgument: ExpressibleByArgument {
+    /// The most partitions one topic of the embedded cluster may have (it holds up to ~5 MB of each in memory).
+    static let maximumPartitions = 1000
+
     let name: String
     let partitions: Int
 

@@ -76,6 +76,9 @@ struct LocalModelServerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("Please pass a --port from 0 to 65535.") }
+        if let problem = EmbeddedHTTPServer.problem(listeningOn: host) {
+            throw ValidationError("Please pass a --host to listen on: \(problem).")
+        }
         guard modelVersion >= 1 else { throw ValidationError("Please pass a --model-version of 1 or more.") }
         guard failFirst >= 0 else { throw ValidationError("Please pass a --fail-first of 0 or more.") }
         guard (0...1).contains(errorRate) else { throw ValidationError("Please pass an --error-rate from 0 to 1.") }

@@ -43,6 +43,13 @@ struct ManifestGen: ParsableCommand {
 
     func validate() throws {
         if check && stdout { throw ValidationError("Please pass either --check or --stdout, not both.") }
+        // Checked before anything is generated or written, so a bad path leaves no half-written folder.
+        var isDirectory: ObjCBool = false
+        if !check && !stdout, FileManager.default.fileExists(atPath: outputDir, isDirectory: &isDirectory),
+            !isDirectory.boolValue
+        {
+            throw ValidationError("Please pass an --output-dir that is a folder; \(outputDir) is a file.")
+        }
     }
 
     func run() throws {

@@ -106,14 +106,17 @@ struct ManifestGeneratorTests {
         let grace = try #require(pod["terminationGracePeriodSeconds"] as? Int)
         #expect(grace > 3 + 45, "SIGTERM comes after the preStop sleep, and the drain must finish before the kill")
 
-        // Credentials only by reference to the configured Secret.
+        // Credentials only by reference to the configured Secret: the brokers as a variable, the key as files.
         let environment = try #require(container["env"] as? [[String: Any]])
-        for name in ["KAFKA_API_KEY", "KAFKA_API_SECRET", "KAFKA_BOOTSTRAP_SERVERS"] {
-            let variable = try #require(environment.first { $0["name"] as? String == name })
-            #expect(variable["value"] == nil)
-            let reference = (variable["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: Any]
-            #expect(reference?["name"] as? String == "vision-credentials")
-            #expect(reference?["key"] as? String == name)
+        let variable = try #require(environment.first { $0["name"] as? String == "KAFKA_BOOTSTRAP_SERVERS" })
+        #expect(variable["value"] == nil)
+        let reference = (variable["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: Any]
+        #expect(reference?["name"] as? String == "vision-credentials")
+        #expect(reference?["key"] as? String == "KAFKA_BOOTSTRAP_SERVERS")
+        for name in ["KAFKA_API_KEY", "KAFKA_API_SECRET"] {
+            #expect(!environment.contains { $0["name"] as? String == name })
+            let file = try #require(environment.first { $0["name"] as? String == name + "_FILE" })
+            #expect(file["value"] as? String == "/var/run/secrets/kafka/\(name)")
         }
     }
 

@@ -13,6 +13,10 @@ typedef size_t (*ccurl_data_callback)(char *data, size_t size, size_t count, voi
 CURLcode ccurl_setopt_write_function(CURL *handle, ccurl_data_callback callback);
 CURLcode ccurl_setopt_header_function(CURL *handle, ccurl_data_callback callback);
 
+typedef int (*ccurl_progress_callback)(void *userdata, curl_off_t download_total, curl_off_t downloaded,
+                                       curl_off_t upload_total, curl_off_t uploaded);
+CURLcode ccurl_setopt_progress_function(CURL *handle, ccurl_progress_callback callback);
+
 CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode ccurl_getinfo_pointer(CURL *handle, CURLINFO info, void **value);
 

@@ -24,13 +24,15 @@ int jpegshim_encode_rgb(jpegshim_encoder *encoder, const uint8_t *rgb, int width
 jpegshim_decoder *jpegshim_decoder_new(void);
 void jpegshim_decoder_free(jpegshim_decoder *decoder);
 
-/// Reads only the header. Returns 0 with the dimensions, or -1 with libjpeg's message.
-int jpegshim_read_header(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, int *width, int *height,
-                         char message[JPEGSHIM_MESSAGE_CAPACITY]);
+/// Reads only the header. Returns 0 with the dimensions, or -1 with libjpeg's message. An image of more than
+/// `max_pixels` pixels is an error too: a header is a few bytes, and it decides how much memory decoding takes.
+int jpegshim_read_header(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, uint64_t max_pixels,
+                         int *width, int *height, char message[JPEGSHIM_MESSAGE_CAPACITY]);
 
 /// Decodes to packed RGB. On success *rgb points at a buffer the decoder owns, valid until its next call.
 /// Truncated data is an error here, although libjpeg itself would only warn and pad the image with grey.
-int jpegshim_decode_rgb(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, const uint8_t **rgb,
-                        int *width, int *height, char message[JPEGSHIM_MESSAGE_CAPACITY]);
+/// An image of more than `max_pixels` pixels is refused right after the header, before anything is allocated.
+int jpegshim_decode_rgb(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, uint64_t max_pixels,
+                        const uint8_t **rgb, int *width, int *height, char message[JPEGSHIM_MESSAGE_CAPACITY]);
 
 #endif

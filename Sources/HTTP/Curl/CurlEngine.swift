@@ -43,6 +43,13 @@ final class CurlEngine: Sendable {
         curl_multi_wakeup(multi.pointer)
     }
 
+    /// Ends the transfer at once, wherever it is (queued, connecting, reading the body); its caller gets
+    /// `CancellationError`. The progress and write callbacks also check the flag, between engine wake-ups.
+    func cancel(_ transfer: CurlTransfer) {
+        transfer.requestCancellation()
+        curl_multi_wakeup(multi.pointer)
+    }
+
     /// Ends the engine thread after failing what is still queued. Waits for the thread to finish.
     func shutdown() {
         pending.withLock { $0.shuttingDown = true }
@@ -69,6 +76,12 @@ final class CurlEngine: Sendable {
             for transfer in incoming {
                 active[transfer.easy] = transfer
                 curl_multi_add_handle(multi.pointer, transfer.easy)
+            }
+            for (easy, transfer) in active where transfer.isCancelled {
+                active.removeValue(forKey: easy)
+                curl_multi_remove_handle(multi.pointer, easy)
+                transfer.continuation?.resume(throwing: CancellationError())
+                transfer.continuation = nil
             }
             curl_multi_perform(multi.pointer, &running)
             var remaining: Int32 = 0

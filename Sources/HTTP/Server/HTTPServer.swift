@@ -90,6 +90,13 @@ public final class EmbeddedHTTPServer: Sendable {
         return EmbeddedHTTPServer(server: server, task: task, port: boundPort)
     }
 
+    /// Why the server could not listen on `host`, read before a tool starts anything else; nil when it is an
+    /// IPv4 address, the only kind `start` takes.
+    public static func problem(listeningOn host: String) -> String? {
+        var address = in_addr()
+        return inet_pton(AF_INET, host, &address) == 1 ? nil : "'\(host)' is not an IPv4 address such as 0.0.0.0 or 127.0.0.1"
+    }
+
     private init(server: FlyingFox.HTTPServer, task: Task<Void, any Error>, port: UInt16) {
         self.server = server
         self.task = task
