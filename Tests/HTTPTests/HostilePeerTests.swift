@@ -26,12 +26,11 @@ struct HostilePeerTests {
     @Test(arguments: ["inf", "1e300", "-1", "nan", "garbage", "99999999999999999999999", "Wed, 99 Foo 2015 07:28:00 GMT"])
     func anyRetryAfterWaitsAtMostThePolicyMaximum(value: String) async throws {
         try await withHostile(.respond(status: 503, headers: [("Retry-After", value)], body: "busy")) { server in
-            let started = ContinuousClock.now
+            // An uncapped `Retry-After` would outlast the suite's time limit; capped, the one wait is at most
+            // maxBackoff (1 s). `RetryAfterParsingTests` pins the values themselves.
             let response = try await client(attempts: 2).send(HTTPRequest(.get, server.baseURL))
             #expect(response.status == 503)
-            // One wait capped at maxBackoff (1 s); the bound is loose for a busy machine, and far below what an
-            // uncapped `Retry-After` would mean.
-            #expect(ContinuousClock.now - started < .seconds(60))
+            #expect(server.requestCount == 2)
         }
     }
 
@@ -58,13 +57,13 @@ struct HostilePeerTests {
 
     @Test func aServerThatStallsAfterItsHeadersEndsTheCallWithoutRetries() async throws {
         try await withHostile(.stallAfterHeaders) { server in
-            let started = ContinuousClock.now
+            // The timeout is beyond the suite's time limit: only the stall rule can end this call in time.
             let error = try await #require(throws: HTTPClientError.self) {
-                try await client(stall: .seconds(1), timeout: .seconds(60), attempts: 5).send(HTTPRequest(.get, server.baseURL))
+                try await client(stall: .seconds(1), timeout: .seconds(600), attempts: 5).send(HTTPRequest(.get, server.baseURL))
             }
             #expect(error.kind == .stalled && !error.isRetriable)
             #expect(error.reason.hasPrefix("the server sent its headers and then nothing for 1.0 seconds"), "\(error)")
-            #expect(ContinuousClock.now - started < .seconds(40), "inside the 60 s timeout, and not retried 5 times")
+            #expect(server.requestCount == 1, "not retried")
         }
     }
 
@@ -80,13 +79,12 @@ struct HostilePeerTests {
 
     @Test func cancellingACallEndsTheTransferAtOnce() async throws {
         try await withHostile(.stallAfterHeaders) { server in
-            let client = client(stall: .seconds(60), timeout: .seconds(60))
+            // Stall rule and timeout are beyond the suite's time limit: only the cancellation can end this call.
+            let client = client(stall: .seconds(600), timeout: .seconds(600))
             let call = Task { try await client.send(HTTPRequest(.get, server.baseURL)) }
             try await Task.sleep(for: .milliseconds(300))
-            let cancelled = ContinuousClock.now
             call.cancel()
             await #expect(throws: CancellationError.self) { try await call.value }
-            #expect(ContinuousClock.now - cancelled < .seconds(30), "well before the 60 s timeout")
         }
     }
 
