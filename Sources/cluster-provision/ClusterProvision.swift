@@ -40,10 +40,6 @@ struct ClusterProvision: AsyncParsableCommand {
         subcommands: [Plan.self, Apply.self, Status.self, Destroy.self])
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}
-
 struct CommonOptions: ParsableArguments {
     @OptionGroup var configuration: ConfigurationOptions
 

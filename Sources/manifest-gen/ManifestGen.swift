@@ -39,7 +39,7 @@ struct ManifestGen: ParsableCommand {
     var stdout = false
 
     @Option(help: "How to report written or differing files: text or json.")
-    var output: ReportFormat = .text
+    var output: OutputFormat = .text
 
     func validate() throws {
         if check && stdout { throw ValidationError("Please pass either --check or --stdout, not both.") }
@@ -116,11 +116,6 @@ struct ManifestGen: ParsableCommand {
         case .stale: "removed"
         }
     }
-}
-
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text
-    case json
 }
 
 struct ManifestDriftError: Error, CustomStringConvertible {

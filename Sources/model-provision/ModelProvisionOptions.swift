@@ -8,10 +8,6 @@ import PipelineConfig
 
 extension GoogleAPI: ExpressibleByArgument {}
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}
-
 /// The model and where it goes: each flag overrides the `google:` section of the configuration.
 struct ModelOptions: ParsableArguments {
     @Option(help: "vertex (default; Vertex AI) or ml-engine (AI Platform Prediction, shut down by Google on 2025-01-31).")

@@ -6,10 +6,6 @@ import HTTP
 import Logging
 import PipelineConfig
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}
-
 /// Bad input found after flag parsing (in the environment or the configuration): reported on one line, exit 64.
 struct InputError: Error, CustomStringConvertible {
     let description: String
