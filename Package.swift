@@ -42,6 +42,8 @@ let package = Package(
         // MARK: One Swift library per concern.
         // Checked conversions of numbers from outside (flags, files, peers); every other library may use it.
         .target(name: "CheckedNumbers", swiftSettings: swiftSettings),
+        // What a failure means (permanent, retriable, systemic) and the one error shape; every library uses it.
+        .target(name: "Failure", swiftSettings: swiftSettings),
         .target(
             name: "Kafka",
             dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
@@ -189,6 +191,7 @@ let package = Package(
             ],
             path: "Tests/GoogleTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CheckedNumbersTests", dependencies: ["CheckedNumbers"], swiftSettings: swiftSettings),
+        .testTarget(name: "FailureTests", dependencies: ["Failure"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JPEGTests", dependencies: ["JPEG", "TestSupport"], swiftSettings: swiftSettings),
