@@ -3,8 +3,10 @@
 ///
 /// The description never holds a secret: each error builds it from names, statuses and the peer's own messages.
 public protocol PipelineError: Error, CustomStringConvertible, Sendable {
-    /// Short and stable, lower-case with underscores (`timeout`, `model_refused`, `unknown_topic_or_part`): what
-    /// a JSON report or a log field carries, where the description may change wording.
+    /// Short and stable: what a JSON report, a metric label or a script matches, where the description may change
+    /// wording. The peer's own symbolic name where it has one (librdkafka's `_MSG_TIMED_OUT`, Google's
+    /// `PERMISSION_DENIED`, `http_503` for a bare status), else lower-case with underscores (`timeout`,
+    /// `invalid_setting`).
     var code: String { get }
     var failureKind: FailureKind { get }
 }
