@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import Logging
 
@@ -27,8 +28,9 @@ public struct HTTPClientConfiguration: Sendable {
     public init() {}
 }
 
-/// An HTTP client over libcurl: TLS verification always on, retries with backoff on connection errors, 429 and
-/// 5xx (honouring `Retry-After`), and logs with secrets masked.
+/// An HTTP client over libcurl: TLS verification always on, retries with backoff on what `FailureKind` calls
+/// retriable (timeouts, a connection lost mid-request, 408, 425, 429, 5xx; honouring `Retry-After`), and logs with
+/// secrets masked.
 public final class HTTPClient: Sendable {
     public let configuration: HTTPClientConfiguration
     private let logger: Logger
@@ -54,12 +56,12 @@ public final class HTTPClient: Sendable {
             let reason: String
             do {
                 let response = try await sendOnce(request)
-                guard policy.retriableStatuses.contains(response.status), attempt < policy.maxAttempts else {
+                guard FailureKind(httpStatus: response.status) == .retriable, attempt < policy.maxAttempts else {
                     return response
                 }
                 retryAfter = RetryPolicy.parseRetryAfter(response.headers.value(named: "Retry-After"))
                 reason = "HTTP \(response.status)"
-            } catch let error as HTTPClientError where error.isRetriable && attempt < policy.maxAttempts {
+            } catch let error as HTTPClientError where error.failureKind == .retriable && attempt < policy.maxAttempts {
                 retryAfter = nil
                 reason = error.reason
             }
@@ -101,7 +103,7 @@ public final class HTTPClient: Sendable {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             let host = components.host, !host.isEmpty
         else {
-            throw HTTPClientError(kind: .invalidURL, url: url, reason: "not a valid http(s) URL")
+            throw HTTPClientError(code: .invalidURL, url: url, reason: "not a valid http(s) URL")
         }
         switch scheme {
         case "https":
@@ -109,10 +111,10 @@ public final class HTTPClient: Sendable {
         case "http":
             if allowsPlainHTTPToAnyHost || isLoopback(host) { return }
             throw HTTPClientError(
-                kind: .insecureURL, url: url,
+                code: .insecureURL, url: url,
                 reason: "plain http:// is allowed only to loopback addresses; use https:// for \(host)")
         default:
-            throw HTTPClientError(kind: .invalidURL, url: url, reason: "scheme \(scheme) is not http or https")
+            throw HTTPClientError(code: .invalidURL, url: url, reason: "scheme \(scheme) is not http or https")
         }
     }
 

@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import HTTP
 import PipelineMessages
@@ -26,7 +27,7 @@ public struct TFServingBackend: ModelServingBackend {
             path.hasSuffix(":predict"), let range = path.range(of: "/v1/models/")
         else {
             throw ModelServingError(
-                kind: .permanent,
+                .invalidRequest, .permanent,
                 reason: "model URL \(predictURL) is not a TF Serving predict URL "
                     + "(http(s)://HOST:PORT/v1/models/NAME[/versions/N]:predict)")
         }
@@ -35,12 +36,12 @@ public struct TFServingBackend: ModelServingBackend {
             !model[0].isEmpty
         else {
             throw ModelServingError(
-                kind: .permanent, reason: "model URL \(predictURL) names no model as /v1/models/NAME[/versions/N]")
+                .invalidRequest, .permanent, reason: "model URL \(predictURL) names no model as /v1/models/NAME[/versions/N]")
         }
         do {
             try HTTPClient.checkURL(predictURL, allowsPlainHTTPToAnyHost: client.configuration.allowsPlainHTTPToAnyHost)
         } catch {
-            throw ModelServingError(kind: .permanent, reason: "\(error)")
+            throw ModelServingError(.invalidRequest, .permanent, reason: "\(error)")
         }
         self.predictURL = predictURL
         var status = components
@@ -67,11 +68,11 @@ public struct TFServingBackend: ModelServingBackend {
         do {
             decoded = try response.decode()
         } catch {
-            throw ModelServingError(kind: .permanent, reason: "cannot read the model's answer: \(error)")
+            throw ModelServingError(.unreadableAnswer, .permanent, reason: "cannot read the model's answer: \(error)")
         }
         guard decoded.predictions.count == batch.count else {
             throw ModelServingError(
-                kind: .permanent,
+                .unreadableAnswer, .permanent,
                 reason: "the model answered \(decoded.predictions.count) predictions for \(batch.count) instances")
         }
         let model = PredictionMessage.Model(name: modelName, version: pinnedVersion ?? discoveredVersion.value ?? "")
@@ -91,13 +92,13 @@ public struct TFServingBackend: ModelServingBackend {
         do {
             status = try response.decode()
         } catch {
-            throw ModelServingError(kind: .systemic, reason: "cannot read the model status: \(error)")
+            throw ModelServingError(.unreadableAnswer, .systemic, reason: "cannot read the model status: \(error)")
         }
         let available = status.modelVersionStatus.filter { $0.state == "AVAILABLE" }
             .max { (Int($0.version) ?? 0) < (Int($1.version) ?? 0) }
         guard let available else {
             let states = status.modelVersionStatus.map { "\($0.version): \($0.state)" }.joined(separator: ", ")
-            throw ModelServingError(kind: .systemic, reason: "no version of \(modelName) is AVAILABLE (\(states))")
+            throw ModelServingError(.notReady, .systemic, reason: "no version of \(modelName) is AVAILABLE (\(states))")
         }
         discoveredVersion.value = available.version
         return PredictionMessage.Model(name: modelName, version: pinnedVersion ?? available.version)
@@ -109,7 +110,7 @@ public struct TFServingBackend: ModelServingBackend {
         } catch let error as HTTPClientError {
             throw ModelServingError.classifying(transport: error)
         } catch {
-            throw ModelServingError(kind: .permanent, reason: "\(error)")
+            throw ModelServingError(.invalidRequest, .permanent, reason: "\(error)")
         }
     }
 

@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import HTTP
 import JPEG
@@ -391,7 +392,7 @@ public final class StreamAppEngine: Sendable {
             metrics.update { $0.predicting -= 1 }
             let key = "\(items[0].work.imageID)+\(items.count)"
             core.updateHealth(modelAnswered: true) { health, _ in health.failed(error, key: key, at: .now) }
-            if error.kind == .permanent {
+            if error.failureKind == .permanent {
                 if items.count > 1 {
                     await predictParts([Array(items[..<(items.count / 2)]), Array(items[(items.count / 2)...])])
                 } else {

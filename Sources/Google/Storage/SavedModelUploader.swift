@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import HTTP
 import Logging
@@ -82,6 +83,7 @@ public struct SavedModelUploader: Sendable {
     public var multipartLimit: Int64
     /// Failed chunk attempts in a row, with no progress in between, before giving up. Default: 6.
     public var maxAttemptsWithoutProgress: Int
+    /// The backoff between failed chunk attempts; which failures are retried is `FailureKind`'s rule.
     public var retry: RetryPolicy
     /// The HTTP log, for the clients that carry a session's chunks.
     let logger: Logger
@@ -210,7 +212,7 @@ public struct SavedModelUploader: Sendable {
             var answer: HTTPResponse?
             do {
                 answer = try await client.send(call, retry: RetryPolicy.none)
-            } catch let error as GoogleError where error.kind == .unreachable {
+            } catch let error as GoogleError where error.code == .unreachable {
                 answer = nil
             }
             if let response = answer {
@@ -232,7 +234,7 @@ public struct SavedModelUploader: Sendable {
                     offset = 0
                     continue
                 }
-                guard retry.retriableStatuses.contains(response.status) else {
+                guard FailureKind(httpStatus: response.status) == .retriable else {
                     // The session URI is itself a credential (it needs no token), so it stays out of the message.
                     throw GoogleError(
                         .api, "upload of \(object.name): HTTP \(response.status) \(GoogleErrorBody.summary(of: response))",
@@ -301,6 +303,6 @@ public struct SavedModelUploader: Sendable {
 
     private func uploadFailure(_ object: StorageObject, _ call: GoogleRESTCall, _ response: HTTPResponse) -> GoogleError {
         let failure = client.failure(call, response)
-        return GoogleError(failure.kind, "upload of \(object.name): \(failure.message)", status: response.status)
+        return GoogleError(failure.code, "upload of \(object.name): \(failure.reason)", status: response.status)
     }
 }

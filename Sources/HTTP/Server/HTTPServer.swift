@@ -84,7 +84,7 @@ public final class EmbeddedHTTPServer: Sendable {
         }
         guard case .ip4(_, let boundPort) = await server.listeningAddress else {
             task.cancel()
-            throw HTTPClientError(kind: .other, url: "http://\(host):\(port)", reason: "server did not start listening")
+            throw HTTPClientError(code: .other, url: "http://\(host):\(port)", reason: "server did not start listening")
         }
         disableNagle(onListenerAt: boundPort)
         return EmbeddedHTTPServer(server: server, task: task, port: boundPort)
