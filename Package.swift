@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "JPEG", dependencies: ["CJPEGShim"], swiftSettings: swiftSettings),
+        .target(name: "JPEG", dependencies: ["CJPEGShim", "Failure"], swiftSettings: swiftSettings),
         .target(
             name: "PipelineConfig",
             dependencies: ["CheckedNumbers", .product(name: "Yams", package: "Yams")],
@@ -194,7 +194,7 @@ let package = Package(
         .testTarget(name: "FailureTests", dependencies: ["Failure"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["Failure", "HTTP", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "JPEGTests", dependencies: ["JPEG", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JPEGTests", dependencies: ["Failure", "JPEG", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineMessagesTests", dependencies: ["PipelineMessages"], swiftSettings: swiftSettings),
         .testTarget(
