@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "StreamApp",
             dependencies: [
-                "Failure", "Kafka", "HTTP", "JPEG", "ModelServing", "PipelineMessages",
+                "CheckedNumbers", "Failure", "Kafka", "HTTP", "JPEG", "ModelServing", "PipelineMessages",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
