@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "Google",
             dependencies: [
-                "Failure", "HTTP", "PipelineConfig",
+                "CheckedNumbers", "Failure", "HTTP", "PipelineConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
