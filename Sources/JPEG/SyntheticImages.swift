@@ -26,14 +26,6 @@ public struct SyntheticImages: Sendable {
     public func makeRenderer() -> SyntheticImageRenderer {
         SyntheticImageRenderer(self)
     }
-
-    static func splitMix64(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Renders synthetic images into a caller's buffer, reusing the background it drew once.
@@ -43,8 +35,8 @@ public final class SyntheticImageRenderer {
 
     init(_ images: SyntheticImages) {
         self.images = images
-        var state = images.seed
-        let hash = SyntheticImages.splitMix64(&state)
+        var random = SplitMix64(seed: images.seed)
+        let hash = random.next()
         let redStep = Int(hash & 7) + 1
         let greenStep = Int((hash >> 3) & 7) + 1
         let redOffset = Int((hash >> 8) & 0xFF)
@@ -69,8 +61,8 @@ public final class SyntheticImageRenderer {
         let height = images.height
         let stride = width * 3
         precondition(pixels.count == height * stride, "pixel buffer does not match \(width)×\(height)")
-        var state = images.seed ^ (index &* 0x9E37_79B9_7F4A_7C15)
-        let hash = SyntheticImages.splitMix64(&state)
+        var random = SplitMix64(seed: images.seed ^ (index &* 0x9E37_79B9_7F4A_7C15))
+        let hash = random.next()
         let blockWidth = max(1, width / 2)
         let blockHeight = max(1, height / 2)
         let blockX = Int(hash % UInt64(width - blockWidth + 1))

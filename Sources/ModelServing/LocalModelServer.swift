@@ -43,12 +43,12 @@ public final class LocalModelServer: Sendable {
 
     private struct State {
         var predictCalls = 0
-        var random: SplitMix
+        var random: SplitMix64
     }
 
     public init(configuration: LocalModelServerConfiguration) {
         self.configuration = configuration
-        state = Mutex(State(random: SplitMix(state: configuration.seed)))
+        state = Mutex(State(random: SplitMix64(seed: configuration.seed)))
     }
 
     /// Predict calls answered so far, failed ones included.
@@ -169,23 +169,5 @@ struct LocalModelServerError: Error, CustomStringConvertible {
 
     init(_ description: String) {
         self.description = description
-    }
-}
-
-/// A small seeded generator, so injected faults repeat for a given seed.
-struct SplitMix {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..<1.
-    mutating func nextUnit() -> Double {
-        Double(next() >> 11) / Double(1 << 53)
     }
 }
