@@ -51,12 +51,12 @@ let package = Package(
         .target(
             name: "HTTP",
             dependencies: [
-                "CCurlShim", "CheckedNumbers",
+                "CCurlShim", "CheckedNumbers", "Failure",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ],
             swiftSettings: swiftSettings),
-        .target(name: "JPEG", dependencies: ["CJPEGShim"], swiftSettings: swiftSettings),
+        .target(name: "JPEG", dependencies: ["CJPEGShim", "Failure"], swiftSettings: swiftSettings),
         .target(
             name: "PipelineConfig",
             dependencies: ["CheckedNumbers", .product(name: "Yams", package: "Yams")],
@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "Google",
             dependencies: [
-                "HTTP", "PipelineConfig",
+                "CheckedNumbers", "Failure", "HTTP", "PipelineConfig",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -78,12 +78,12 @@ let package = Package(
         .target(name: "Kubernetes", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .target(
             name: "ModelServing",
-            dependencies: ["Google", "HTTP", "JPEG", "PipelineConfig", "PipelineMessages"],
+            dependencies: ["Failure", "Google", "HTTP", "JPEG", "PipelineConfig", "PipelineMessages"],
             swiftSettings: swiftSettings),
         .target(
             name: "StreamApp",
             dependencies: [
-                "Kafka", "HTTP", "JPEG", "ModelServing", "PipelineMessages",
+                "CheckedNumbers", "Failure", "Kafka", "HTTP", "JPEG", "ModelServing", "PipelineMessages",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -193,12 +193,12 @@ let package = Package(
         .testTarget(name: "CheckedNumbersTests", dependencies: ["CheckedNumbers"], swiftSettings: swiftSettings),
         .testTarget(name: "FailureTests", dependencies: ["Failure"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "JPEGTests", dependencies: ["JPEG", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPTests", dependencies: ["Failure", "HTTP", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JPEGTests", dependencies: ["Failure", "JPEG", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineMessagesTests", dependencies: ["PipelineMessages"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "GoogleTests", dependencies: ["Google", "GoogleTestSupport", "HTTP", "TestSupport"],
+            name: "GoogleTests", dependencies: ["Failure", "Google", "GoogleTestSupport", "HTTP", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfluentTests",
@@ -223,7 +223,7 @@ let package = Package(
             name: "ModelServingTests",
             dependencies: [
                 "ModelServing", "Google", "GoogleTestSupport", "HTTP", "JPEG", "PipelineConfig", "PipelineMessages",
-                "TestSupport",
+                "Failure", "TestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(

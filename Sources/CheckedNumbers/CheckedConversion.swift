@@ -45,7 +45,7 @@ extension Duration {
     }
 
     /// As a floating-point number of seconds.
-    var secondsValue: Double {
+    public var secondsValue: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

@@ -1,10 +1,9 @@
-import Foundation
-import HTTP
+import Failure
 
 /// Everything that goes wrong talking to Google, as one sentence a user can act on. The text never holds a
 /// token or a key: callers build it from names, statuses and Google's own error messages.
-public struct GoogleError: Error, CustomStringConvertible, Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+public struct GoogleError: PipelineError, Equatable {
+    public enum Code: String, Sendable, Hashable, CustomStringConvertible {
         /// No usable credential, or one Google refused to exchange for a token.
         case credentials
         /// 401 or 403 from an API.
@@ -16,42 +15,38 @@ public struct GoogleError: Error, CustomStringConvertible, Sendable, Equatable {
         /// The API host could not be reached at all.
         case unreachable
         /// A setting is malformed (project, URI, machine type).
-        case invalidInput
+        case invalidInput = "invalid_input"
         /// The API answered with something this client cannot read.
-        case unexpectedResponse
+        case unexpectedResponse = "unexpected_response"
+
+        public var description: String { rawValue }
     }
 
-    public let kind: Kind
-    public let message: String
+    public let code: Code
+    public let reason: String
     /// The HTTP status, when an API answered.
     public let status: Int?
 
-    public init(_ kind: Kind, _ message: String, status: Int? = nil) {
-        self.kind = kind
-        self.message = message
+    public init(_ code: Code, _ reason: String, status: Int? = nil) {
+        self.code = code
+        self.reason = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
         self.status = status
     }
 
-    public var description: String { message }
-}
-
-/// Google's JSON error body: `{"error": {"code": 403, "message": "...", "status": "PERMISSION_DENIED"}}`.
-public struct GoogleErrorBody: Codable, Sendable, Equatable {
-    public struct Details: Codable, Sendable, Equatable {
-        public var code: Int?
-        public var message: String?
-        public var status: String?
-    }
-
-    public var error: Details?
-
-    /// `STATUS: message` from an error response, or the start of the body when it is not Google's format.
-    public static func summary(of response: HTTPResponse) -> String {
-        if let details = (try? response.decode(GoogleErrorBody.self))?.error, let message = details.message {
-            return [details.status, message].compactMap { $0 }.joined(separator: ": ")
+    /// An answer follows the HTTP status rule, except that a refused credential stops every call alike (OAuth answers
+    /// 400 `invalid_grant` for a revoked key). Without an answer: a malformed setting is permanent, an unreadable
+    /// answer worth another try, anything else (no credential, an unreachable host, a failed operation) systemic.
+    public var failureKind: FailureKind {
+        if let status {
+            let kind = FailureKind(httpStatus: status)
+            return code == .credentials && kind == .permanent ? .systemic : kind
         }
-        let text = response.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
-        let firstLine = text.split(separator: "\n").first.map(String.init) ?? ""
-        return firstLine.isEmpty ? "empty response" : String(firstLine.prefix(200))
+        return switch code {
+        case .invalidInput: .permanent
+        case .unexpectedResponse: .retriable
+        case .credentials, .permission, .api, .operation, .unreachable: .systemic
+        }
     }
+
+    public var description: String { reason }
 }

@@ -51,9 +51,4 @@ public enum GoogleJSON: Codable, Sendable, Equatable {
         if case .object(let object) = self { return object[key] }
         return nil
     }
-
-    public var stringValue: String? {
-        if case .string(let value) = self { return value }
-        return nil
-    }
 }

@@ -18,7 +18,7 @@ public struct GoogleModelAccess: Sendable {
     /// Resolves the credential (`accessToken`, then `$GOOGLE_OAUTH_ACCESS_TOKEN`, `credentialsFile`,
     /// `$GOOGLE_APPLICATION_CREDENTIALS`, gcloud's application-default credentials, the metadata server) and the
     /// project (`settings.project`, then `$GOOGLE_CLOUD_PROJECT`, then the key file's `project_id`).
-    /// Bad settings throw `GoogleError` of kind `.invalidInput`. Progress lines reach `progress` with secrets masked.
+    /// Bad settings throw `GoogleError` with code `.invalidInput`. Progress lines reach `progress` with secrets masked.
     public init(
         settings: GoogleSettings, accessToken: String?, credentialsFile: String?, apiRoot: String?,
         userAgent: String, requestTimeout: Duration? = nil, waiter: GoogleOperationWaiter = GoogleOperationWaiter(),

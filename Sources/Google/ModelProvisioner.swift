@@ -1,3 +1,4 @@
+import CheckedNumbers
 import Foundation
 import HTTP
 import PipelineConfig
@@ -25,54 +26,6 @@ public struct ModelProvisioner: Sendable {
         mlEngine = MLEngineAPI(project: deployment.project, region: deployment.region, root: apiRoot)
     }
 
-    var vertexModelName: String { vertex.modelName(deployment.modelName) }
-    var vertexEndpointName: String { vertex.endpointName(deployment.endpointName) }
-    var mlModelName: String { mlEngine.modelName(deployment.mlEngineModelID) }
-    var mlVersionName: String { mlEngine.versionName(model: deployment.mlEngineModelID, version: deployment.version) }
-
-    // MARK: Reading what exists
-
-    struct VertexState {
-        var model: VertexModel?
-        var endpoint: VertexEndpoint?
-
-        func deployments(of model: String) -> [VertexDeployedModel] {
-            (endpoint?.deployedModels ?? []).filter { VertexAPI.sameResource($0.model, model) }
-        }
-
-        /// Endpoints other than `endpoint` where the model is deployed, as Vertex names them.
-        func otherEndpoints(than endpoint: String) -> [String] {
-            (model?.deployedModels ?? []).compactMap(\.endpoint).filter { !VertexAPI.sameResource($0, endpoint) }
-        }
-    }
-
-    struct MLEngineState {
-        var model: MLEngineModel?
-        var version: MLEngineVersion?
-        var versions: [MLEngineVersion]
-    }
-
-    func readVertex() async throws -> VertexState {
-        VertexState(
-            model: try await client.ifExists(vertex.getModel(vertexModelName)),
-            endpoint: try await client.ifExists(vertex.getEndpoint(vertexEndpointName)))
-    }
-
-    func readMLEngine() async throws -> MLEngineState {
-        guard let model: MLEngineModel = try await client.ifExists(mlEngine.getModel(mlModelName)) else {
-            return MLEngineState(model: nil, version: nil, versions: [])
-        }
-        var versions: [MLEngineVersion] = []
-        var pageToken: String?
-        repeat {
-            let page: MLEngineListVersionsResponse = try await client.json(
-                mlEngine.listVersions(model: mlModelName, pageToken: pageToken))
-            versions += page.versions ?? []
-            pageToken = page.nextPageToken
-        } while !(pageToken ?? "").isEmpty
-        return MLEngineState(model: model, version: versions.first { $0.name == mlVersionName }, versions: versions)
-    }
-
     // MARK: Plans
 
     /// What `apply` would do now.
@@ -89,157 +42,6 @@ public struct ModelProvisioner: Sendable {
         case .vertex: try vertexDestroyPlan(try await readVertex())
         case .mlEngine: mlEngineDestroyPlan(try await readMLEngine())
         }
-    }
-
-    func vertexApplyPlan(_ state: VertexState) throws -> ModelProvisionPlan {
-        var plan = ModelProvisionPlan(steps: [], unchanged: [], notes: [])
-        let labels = deployment.labels.isEmpty ? nil : deployment.labels
-        if let model = state.model {
-            plan.unchanged.append("model \(vertexModelName)")
-            if let artifact = model.artifactUri, artifact != deployment.savedModelURI {
-                plan.notes.append(
-                    "model \(vertexModelName) serves \(artifact), not \(deployment.savedModelURI): "
-                        + "apply does not replace a model; run destroy, then apply")
-            }
-        } else {
-            let model = VertexModel(
-                displayName: deployment.modelName, artifactUri: deployment.savedModelURI,
-                containerSpec: VertexContainerSpec(imageUri: deployment.containerImage), labels: labels)
-            plan.steps.append(
-                ModelProvisionStep(
-                    action: .create, resource: "model \(vertexModelName)",
-                    call: try vertex.uploadModel(id: deployment.modelName, model: model), returnsOperation: true))
-        }
-        if state.endpoint == nil {
-            plan.steps.append(
-                ModelProvisionStep(
-                    action: .create, resource: "endpoint \(vertexEndpointName)",
-                    call: try vertex.createEndpoint(
-                        id: deployment.endpointName,
-                        endpoint: VertexEndpoint(displayName: deployment.endpointName, labels: labels)),
-                    returnsOperation: true))
-        } else {
-            plan.unchanged.append("endpoint \(vertexEndpointName)")
-        }
-        let elsewhere = state.otherEndpoints(than: vertexEndpointName)
-        if !elsewhere.isEmpty {
-            plan.notes.append("model \(vertexModelName) is also deployed on \(elsewhere.joined(separator: ", "))")
-        }
-        if let deployed = state.deployments(of: vertexModelName).first {
-            plan.unchanged.append("deployment \(deployed.id ?? "?") of the model on the endpoint")
-            if let resources = deployed.dedicatedResources, resources.machineSpec.machineType != deployment.machineType {
-                plan.notes.append(
-                    "the deployment runs on \(resources.machineSpec.machineType), not \(deployment.machineType): "
-                        + "apply does not redeploy; run destroy, then apply")
-            }
-        } else {
-            let deployedModel = VertexDeployedModel(
-                model: vertexModelName, displayName: deployment.modelName,
-                dedicatedResources: VertexDedicatedResources(
-                    machineType: deployment.machineType, minReplicaCount: deployment.minReplicas,
-                    maxReplicaCount: deployment.maxReplicas))
-            plan.steps.append(
-                ModelProvisionStep(
-                    action: .deploy, resource: "model \(vertexModelName) to endpoint \(vertexEndpointName)",
-                    call: try vertex.deployModel(endpoint: vertexEndpointName, deployedModel: deployedModel),
-                    returnsOperation: true))
-        }
-        return plan
-    }
-
-    func vertexDestroyPlan(_ state: VertexState) throws -> ModelProvisionPlan {
-        var plan = ModelProvisionPlan(steps: [], unchanged: [], notes: [])
-        if let endpoint = state.endpoint {
-            for deployed in endpoint.deployedModels ?? [] {
-                guard let id = deployed.id else { continue }
-                plan.steps.append(
-                    ModelProvisionStep(
-                        action: .undeploy, resource: "deployment \(id) (\(deployed.model ?? "?")) from \(vertexEndpointName)",
-                        call: try vertex.undeployModel(endpoint: vertexEndpointName, deployedModelID: id),
-                        returnsOperation: true))
-            }
-            plan.steps.append(
-                ModelProvisionStep(
-                    action: .delete, resource: "endpoint \(vertexEndpointName)",
-                    call: vertex.deleteEndpoint(vertexEndpointName), returnsOperation: true))
-        }
-        if state.model != nil {
-            let elsewhere = state.otherEndpoints(than: vertexEndpointName)
-            if elsewhere.isEmpty {
-                plan.steps.append(
-                    ModelProvisionStep(
-                        action: .delete, resource: "model \(vertexModelName)", call: vertex.deleteModel(vertexModelName),
-                        returnsOperation: true))
-            } else {
-                // Vertex refuses to delete a deployed model; the other endpoint's destroy deletes it.
-                plan.notes.append(
-                    "model \(vertexModelName) stays: it is also deployed on \(elsewhere.joined(separator: ", ")); "
-                        + "destroy with that --endpoint to remove it")
-            }
-        }
-        return plan
-    }
-
-    func mlEngineApplyPlan(_ state: MLEngineState) throws -> ModelProvisionPlan {
-        var plan = ModelProvisionPlan(steps: [], unchanged: [], notes: [])
-        let labels = deployment.labels.isEmpty ? nil : deployment.labels
-        if state.model == nil {
-            plan.steps.append(
-                ModelProvisionStep(
-                    action: .create, resource: "model \(mlModelName)",
-                    call: try mlEngine.createModel(
-                        MLEngineModel(name: mlModelName, regions: [deployment.region], labels: labels)),
-                    returnsOperation: false))
-        } else {
-            plan.unchanged.append("model \(mlModelName)")
-        }
-        if let version = state.version {
-            plan.unchanged.append("version \(mlVersionName)")
-            if let uri = version.deploymentUri, uri != deployment.savedModelURI {
-                plan.notes.append(
-                    "version \(mlVersionName) serves \(uri), not \(deployment.savedModelURI): versions are immutable; "
-                        + "pick a new --model-version")
-            }
-        } else {
-            // pythonVersion is required; 3.7 is the Python that ML Engine's 2.x runtimes serve with.
-            let version = MLEngineVersion(
-                name: deployment.version, deploymentUri: deployment.savedModelURI,
-                runtimeVersion: deployment.runtimeVersion, framework: deployment.framework.uppercased(),
-                machineType: deployment.machineType, pythonVersion: "3.7", minNodes: deployment.minReplicas,
-                maxNodes: deployment.maxReplicas, labels: labels)
-            plan.steps.append(
-                ModelProvisionStep(
-                    action: .create, resource: "version \(mlVersionName)",
-                    call: try mlEngine.createVersion(model: mlModelName, version: version), returnsOperation: true))
-        }
-        if state.version?.isDefault == true {
-            plan.unchanged.append("default version \(deployment.version)")
-        } else {
-            plan.steps.append(
-                ModelProvisionStep(
-                    action: .setDefault, resource: "version \(mlVersionName)",
-                    call: try mlEngine.setDefault(version: mlVersionName), returnsOperation: false))
-        }
-        return plan
-    }
-
-    /// Versions go before their model, and the default version last, since ML Engine refuses to delete it while
-    /// others remain.
-    func mlEngineDestroyPlan(_ state: MLEngineState) -> ModelProvisionPlan {
-        var plan = ModelProvisionPlan(steps: [], unchanged: [], notes: [])
-        guard state.model != nil else { return plan }
-        let ordered = state.versions.filter { $0.isDefault != true } + state.versions.filter { $0.isDefault == true }
-        for version in ordered {
-            plan.steps.append(
-                ModelProvisionStep(
-                    action: .delete, resource: "version \(version.name)", call: mlEngine.deleteVersion(version.name),
-                    returnsOperation: true))
-        }
-        plan.steps.append(
-            ModelProvisionStep(
-                action: .delete, resource: "model \(mlModelName)", call: mlEngine.deleteModel(mlModelName),
-                returnsOperation: true))
-        return plan
     }
 
     // MARK: Running plans
@@ -289,7 +91,7 @@ public struct ModelProvisioner: Sendable {
     }
 
     static func format(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.secondsValue
         return seconds < 10 ? String(format: "%.1fs", seconds) : "\(Int(seconds))s"
     }
 
@@ -300,47 +102,8 @@ public struct ModelProvisioner: Sendable {
             api: deployment.api == .vertex ? "Vertex AI" : "ML Engine", project: deployment.project,
             region: deployment.region, resources: [], predictURL: nil, pendingOperations: pendingOperations)
         switch deployment.api {
-        case .vertex:
-            let state = try await readVertex()
-            status.resources.append(
-                ModelProvisionResource(
-                    kind: "model", name: vertexModelName, exists: state.model != nil,
-                    details: state.model.map { model in
-                        var details = ["artifact": model.artifactUri ?? "?", "image": model.containerSpec?.imageUri ?? "?"]
-                        let elsewhere = state.otherEndpoints(than: vertexEndpointName)
-                        if !elsewhere.isEmpty { details["also deployed on"] = elsewhere.joined(separator: " ") }
-                        return details
-                    } ?? [:]))
-            status.resources.append(
-                ModelProvisionResource(kind: "endpoint", name: vertexEndpointName, exists: state.endpoint != nil))
-            for deployed in state.endpoint?.deployedModels ?? [] {
-                var details = ["model": deployed.model ?? "?"]
-                if let resources = deployed.dedicatedResources {
-                    details["machine"] = resources.machineSpec.machineType
-                    details["replicas"] = "\(resources.minReplicaCount)-\(resources.maxReplicaCount)"
-                }
-                if let id = deployed.id, let share = state.endpoint?.trafficSplit?[id] { details["traffic"] = "\(share)%" }
-                status.resources.append(
-                    ModelProvisionResource(kind: "deployment", name: deployed.id ?? "?", exists: true, details: details))
-            }
-            if !state.deployments(of: vertexModelName).isEmpty {
-                status.predictURL = vertex.url("\(vertexEndpointName):predict")
-            }
-        case .mlEngine:
-            let state = try await readMLEngine()
-            status.resources.append(ModelProvisionResource(kind: "model", name: mlModelName, exists: state.model != nil))
-            for version in state.versions {
-                var details = ["state": version.state ?? "?", "default": version.isDefault == true ? "yes" : "no"]
-                details["artifact"] = version.deploymentUri
-                details["machine"] = version.machineType
-                status.resources.append(
-                    ModelProvisionResource(kind: "version", name: version.name, exists: true, details: details))
-            }
-            if state.version == nil {
-                status.resources.append(ModelProvisionResource(kind: "version", name: mlVersionName, exists: false))
-            } else {
-                status.predictURL = mlEngine.url("\(mlVersionName):predict")
-            }
+        case .vertex: try await addVertexStatus(to: &status)
+        case .mlEngine: try await addMLEngineStatus(to: &status)
         }
         return status
     }

@@ -1,34 +1,10 @@
+import Failure
 import Foundation
 import Logging
 
-/// Settings of an `HTTPClient`.
-public struct HTTPClientConfiguration: Sendable {
-    /// Bounds each attempt from connecting to the last byte. Default: 30 s.
-    public var timeout: Duration = .seconds(30)
-    /// Bounds connection set-up (DNS, TCP, TLS). Default: 10 s.
-    public var connectTimeout: Duration = .seconds(10)
-    /// Ends an attempt whose response has started (status and headers received) but then sends nothing for
-    /// this long, well before `timeout` when that is long. Default: 10 s.
-    public var stallTimeout: Duration = .seconds(10)
-    /// The largest response body accepted, in bytes; a larger one ends the call with a `.responseTooLarge` error
-    /// instead of filling memory. `HTTPRequest.maxResponseBytes` overrides it per call. Default: 16 MiB.
-    public var maxResponseBytes = 16 << 20
-    public var retry = RetryPolicy()
-    /// Whether plain `http://` may go to hosts other than loopback. Default: false, so a credential can never
-    /// leave the machine unencrypted by mistake; turn it on only for servers inside a trusted network, such as a
-    /// model server in the same Kubernetes cluster.
-    public var allowsPlainHTTPToAnyHost = false
-    /// A PEM file of extra trusted certificate authorities, for private endpoints. Default: the system's.
-    public var caBundlePath: String?
-    public var userAgent = "image-pipeline/1.0"
-    /// Masks secrets in everything this client logs.
-    public var redactor = HTTPRedactor()
-
-    public init() {}
-}
-
-/// An HTTP client over libcurl: TLS verification always on, retries with backoff on connection errors, 429 and
-/// 5xx (honouring `Retry-After`), and logs with secrets masked.
+/// An HTTP client over libcurl: TLS verification always on, retries with backoff on what `FailureKind` calls
+/// retriable (timeouts, a connection lost mid-request, 408, 425, 429, 5xx; honouring `Retry-After`), and logs with
+/// secrets masked.
 public final class HTTPClient: Sendable {
     public let configuration: HTTPClientConfiguration
     private let logger: Logger
@@ -54,12 +30,12 @@ public final class HTTPClient: Sendable {
             let reason: String
             do {
                 let response = try await sendOnce(request)
-                guard policy.retriableStatuses.contains(response.status), attempt < policy.maxAttempts else {
+                guard FailureKind(httpStatus: response.status) == .retriable, attempt < policy.maxAttempts else {
                     return response
                 }
                 retryAfter = RetryPolicy.parseRetryAfter(response.headers.value(named: "Retry-After"))
                 reason = "HTTP \(response.status)"
-            } catch let error as HTTPClientError where error.isRetriable && attempt < policy.maxAttempts {
+            } catch let error as HTTPClientError where error.failureKind == .retriable && attempt < policy.maxAttempts {
                 retryAfter = nil
                 reason = error.reason
             }
@@ -101,7 +77,7 @@ public final class HTTPClient: Sendable {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             let host = components.host, !host.isEmpty
         else {
-            throw HTTPClientError(kind: .invalidURL, url: url, reason: "not a valid http(s) URL")
+            throw HTTPClientError(code: .invalidURL, url: url, reason: "not a valid http(s) URL")
         }
         switch scheme {
         case "https":
@@ -109,10 +85,10 @@ public final class HTTPClient: Sendable {
         case "http":
             if allowsPlainHTTPToAnyHost || isLoopback(host) { return }
             throw HTTPClientError(
-                kind: .insecureURL, url: url,
+                code: .insecureURL, url: url,
                 reason: "plain http:// is allowed only to loopback addresses; use https:// for \(host)")
         default:
-            throw HTTPClientError(kind: .invalidURL, url: url, reason: "scheme \(scheme) is not http or https")
+            throw HTTPClientError(code: .invalidURL, url: url, reason: "scheme \(scheme) is not http or https")
         }
     }
 

@@ -1,8 +1,9 @@
 import CheckedNumbers
 import Foundation
 
-/// When to try a request again, and how long to wait: exponential backoff with jitter, or the server's own
-/// `Retry-After` when it sends one.
+/// How often to try a request again, and how long to wait: exponential backoff with jitter, or the server's own
+/// `Retry-After` when it sends one. Which failures are worth another attempt is not the policy's to say: only
+/// `.retriable` ones (`FailureKind`) are.
 public struct RetryPolicy: Sendable {
     /// Attempts in all, the first included. Default: 5. 1 turns retries off.
     public var maxAttempts: Int
@@ -10,17 +11,11 @@ public struct RetryPolicy: Sendable {
     public var initialBackoff: Duration
     /// The longest wait between attempts, `Retry-After` included. Default: 20 s.
     public var maxBackoff: Duration
-    /// Statuses worth retrying. Default: 429 and every 5xx but 501 (not implemented) and 505.
-    public var retriableStatuses: Set<Int>
 
-    public init(
-        maxAttempts: Int = 5, initialBackoff: Duration = .milliseconds(200), maxBackoff: Duration = .seconds(20),
-        retriableStatuses: Set<Int> = Set([429]).union(Set(500...599).subtracting([501, 505]))
-    ) {
+    public init(maxAttempts: Int = 5, initialBackoff: Duration = .milliseconds(200), maxBackoff: Duration = .seconds(20)) {
         self.maxAttempts = maxAttempts
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
-        self.retriableStatuses = retriableStatuses
     }
 
     public static let none = RetryPolicy(maxAttempts: 1)

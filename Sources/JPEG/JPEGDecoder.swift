@@ -16,7 +16,7 @@ public final class JPEGDecoder {
 
     public init() throws {
         guard let handle = jpegshim_decoder_new() else {
-            throw JPEGError("libjpeg could not create a decompressor")
+            throw JPEGError(.unavailable, "libjpeg could not create a decompressor")
         }
         self.handle = handle
     }
@@ -34,7 +34,7 @@ public final class JPEGDecoder {
             jpegshim_read_header(
                 handle, bytes.baseAddress, bytes.count, UInt64(Self.maximumPixelCount), &width, &height, &message)
         }
-        guard status == 0 else { throw JPEGError(cMessage: message) }
+        guard status == 0 else { throw JPEGError(.invalidImage, cMessage: message) }
         return (Int(width), Int(height))
     }
 
@@ -48,7 +48,7 @@ public final class JPEGDecoder {
                 handle, bytes.baseAddress, bytes.count, UInt64(Self.maximumPixelCount), &pixels, &width, &height,
                 &message)
         }
-        guard status == 0, let pixels else { throw JPEGError(cMessage: message) }
+        guard status == 0, let pixels else { throw JPEGError(.invalidImage, cMessage: message) }
         let count = Int(width) * Int(height) * 3
         // The decoder owns `pixels` until its next call; the image keeps a copy.
         return RGBImage(
@@ -58,7 +58,7 @@ public final class JPEGDecoder {
     private static func withBytes<Result>(
         of jpeg: Data, _ body: (UnsafeBufferPointer<UInt8>) -> Result
     ) throws -> Result {
-        guard !jpeg.isEmpty else { throw JPEGError("empty input is not a JPEG") }
+        guard !jpeg.isEmpty else { throw JPEGError(.invalidImage, "empty input is not a JPEG") }
         return jpeg.withUnsafeBytes { raw in body(raw.bindMemory(to: UInt8.self)) }
     }
 

@@ -13,10 +13,10 @@ public final class JPEGEncoder {
 
     public init(quality: Int = 90) throws {
         guard (1...100).contains(quality) else {
-            throw JPEGError("quality must be between 1 and 100, got \(quality)")
+            throw JPEGError(.invalidArgument, "quality must be between 1 and 100, got \(quality)")
         }
         guard let handle = jpegshim_encoder_new() else {
-            throw JPEGError("libjpeg could not create a compressor")
+            throw JPEGError(.unavailable, "libjpeg could not create a compressor")
         }
         self.handle = handle
         self.quality = quality
@@ -32,10 +32,10 @@ public final class JPEGEncoder {
 
     public func encode(rgb: [UInt8], width: Int, height: Int) throws -> Data {
         guard width > 0, height > 0, width <= 65_500, height <= 65_500 else {
-            throw JPEGError("image size \(width)×\(height) is outside JPEG's 1…65500 pixels per side")
+            throw JPEGError(.invalidArgument, "image size \(width)×\(height) is outside JPEG's 1…65500 pixels per side")
         }
         guard rgb.count >= width * height * 3 else {
-            throw JPEGError("\(rgb.count) bytes of RGB are too few for \(width)×\(height)")
+            throw JPEGError(.invalidArgument, "\(rgb.count) bytes of RGB are too few for \(width)×\(height)")
         }
         var output: UnsafePointer<UInt8>?
         var length = 0
@@ -45,7 +45,7 @@ public final class JPEGEncoder {
                 handle, pixels.baseAddress, Int32(width), Int32(height), Int32(quality), &output, &length, &message)
         }
         guard status == 0, let output else {
-            throw JPEGError(cMessage: message)
+            throw JPEGError(.encodeFailed, cMessage: message)
         }
         // The encoder owns `output` and overwrites it on the next call, so the caller gets a copy.
         return Data(bytes: output, count: length)

@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import Google
 import HTTP
@@ -52,7 +53,7 @@ public struct GooglePredictBackend: ModelServingBackend {
                     instances: instances)
             }
         } catch {
-            throw ModelServingError(kind: .permanent, reason: "cannot build the request: \(error)")
+            throw ModelServingError(.invalidRequest, .permanent, reason: "cannot build the request: \(error)")
         }
         let response = try await sendOnce(call, timeout: timeout)
         guard response.isSuccess else {
@@ -61,13 +62,13 @@ public struct GooglePredictBackend: ModelServingBackend {
         guard let predictions = (try? response.decode(VertexPredictResponse.self))?.predictions,
             predictions.count == batch.count
         else {
-            throw ModelServingError(kind: .permanent, reason: "the answer has no \"predictions\" row per instance")
+            throw ModelServingError(.unreadableAnswer, .permanent, reason: "the answer has no \"predictions\" row per instance")
         }
         var results: [ModelPredictionResult] = []
         for row in predictions {
             guard let classification = try? JSONDecoder().decode(TFServingClassification.self, from: JSONEncoder().encode(row))
             else {
-                throw ModelServingError(kind: .permanent, reason: "the model answered no labels and scores")
+                throw ModelServingError(.unreadableAnswer, .permanent, reason: "the model answered no labels and scores")
             }
             let ranked = zip(classification.labels, classification.scores)
                 .map { PredictionMessage.Prediction(label: $0, score: $1) }.sorted { $0.score > $1.score }
@@ -89,7 +90,7 @@ public struct GooglePredictBackend: ModelServingBackend {
             }
         }
         guard deployed else {
-            throw ModelServingError(kind: .systemic, reason: "nothing is deployed yet; run model-provision apply")
+            throw ModelServingError(.notReady, .systemic, reason: "nothing is deployed yet; run model-provision apply")
         }
         return model
     }
@@ -116,20 +117,20 @@ public struct GooglePredictBackend: ModelServingBackend {
             } catch let error as HTTPClientError {
                 throw ModelServingError.classifying(transport: error)
             } catch {
-                throw ModelServingError(kind: .retriable, reason: "\(error)")
+                throw ModelServingError(.other, .retriable, reason: "\(error)")
             }
             if response.status == 401 { await client.authorizer.drop(token) }
             return response
         }
     }
 
-    /// Errors of the admin API and the token endpoint: credentials and permissions are systemic, as is an
-    /// unreachable API; Google's overloads are retriable.
+    /// Errors of the admin API and the token endpoint, as `GoogleError.failureKind` says, except that no image is
+    /// sent in those calls, so none of them is the image's fault: what would be permanent for a request is systemic
+    /// here.
     static func classify(_ error: any Error) -> ModelServingError {
         if let error = error as? ModelServingError { return error }
-        guard let error = error as? GoogleError else { return ModelServingError(kind: .systemic, reason: "\(error)") }
-        if let status = error.status { return .classifying(status: status, reason: error.message) }
-        let kind: ModelServingError.Kind = error.kind == .unexpectedResponse ? .retriable : .systemic
-        return ModelServingError(kind: kind, reason: error.message)
+        guard let error = error as? GoogleError else { return ModelServingError(.other, .systemic, reason: "\(error)") }
+        let kind: FailureKind = error.failureKind == .permanent ? .systemic : error.failureKind
+        return ModelServingError(.google(error.code), kind, status: error.status, reason: error.reason)
     }
 }

@@ -4,33 +4,6 @@ import JPEG
 import PipelineMessages
 import Synchronization
 
-/// How the local model server behaves, for load and fault tests.
-public struct LocalModelServerConfiguration: Sendable {
-    /// The model name in `/v1/models/NAME`. Default: `image-classifier`.
-    public var modelName = "image-classifier"
-    /// The version the server reports and serves. Default: 1.
-    public var version = 1
-    /// Added to every predict call, however many instances it carries (a model server's fixed cost per request).
-    /// Default: none.
-    public var latency = Duration.zero
-    /// Added per instance on top of `latency`, so that batching can be measured honestly. Default: none.
-    public var latencyPerInstance = Duration.zero
-    /// A further random delay, uniform in 0…jitter, per call. Default: none.
-    public var latencyJitter = Duration.zero
-    /// The first N predict calls fail with `errorStatus`. Default: 0.
-    public var failFirst = 0
-    /// The fraction (0…1) of the other predict calls that fail with `errorStatus`. Default: 0.
-    public var errorRate = 0.0
-    /// The status of injected failures. Default: 503.
-    public var errorStatus = 503
-    /// Sent as `Retry-After` with injected failures, as an overloaded server might. Default: none.
-    public var retryAfterSeconds: Int?
-    /// Seeds the random error and jitter choices, so a fault run can be repeated. Default: 0.
-    public var seed: UInt64 = 0
-
-    public init() {}
-}
-
 /// A stand-in for TensorFlow Serving's REST API, for local runs and tests; it is not a model.
 ///
 /// It serves `GET /v1/models/NAME[/versions/N]` (the model status, as TF Serving answers it) and
@@ -43,12 +16,12 @@ public final class LocalModelServer: Sendable {
 
     private struct State {
         var predictCalls = 0
-        var random: SplitMix
+        var random: SplitMix64
     }
 
     public init(configuration: LocalModelServerConfiguration) {
         self.configuration = configuration
-        state = Mutex(State(random: SplitMix(state: configuration.seed)))
+        state = Mutex(State(random: SplitMix64(seed: configuration.seed)))
     }
 
     /// Predict calls answered so far, failed ones included.
@@ -169,23 +142,5 @@ struct LocalModelServerError: Error, CustomStringConvertible {
 
     init(_ description: String) {
         self.description = description
-    }
-}
-
-/// A small seeded generator, so injected faults repeat for a given seed.
-struct SplitMix {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..<1.
-    mutating func nextUnit() -> Double {
-        Double(next() >> 11) / Double(1 << 53)
     }
 }

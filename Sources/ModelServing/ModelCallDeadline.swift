@@ -1,3 +1,4 @@
+import Failure
 import Synchronization
 
 /// Bounds a whole model call (token fetch included) by one timeout, even when a step inside does not react to
@@ -23,7 +24,7 @@ enum ModelCallDeadline {
             }
             Task {
                 try? await Task.sleep(for: timeout)
-                finish(.failure(ModelServingError(kind: .retriable, reason: "no answer within \(timeout)")))
+                finish(.failure(ModelServingError(.deadlineExceeded, .retriable, reason: "no answer within \(timeout)")))
                 work.cancel()
             }
         }

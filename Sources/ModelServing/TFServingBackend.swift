@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import HTTP
 import PipelineMessages
@@ -26,7 +27,7 @@ public struct TFServingBackend: ModelServingBackend {
             path.hasSuffix(":predict"), let range = path.range(of: "/v1/models/")
         else {
             throw ModelServingError(
-                kind: .permanent,
+                .invalidRequest, .permanent,
                 reason: "model URL \(predictURL) is not a TF Serving predict URL "
                     + "(http(s)://HOST:PORT/v1/models/NAME[/versions/N]:predict)")
         }
@@ -35,12 +36,12 @@ public struct TFServingBackend: ModelServingBackend {
             !model[0].isEmpty
         else {
             throw ModelServingError(
-                kind: .permanent, reason: "model URL \(predictURL) names no model as /v1/models/NAME[/versions/N]")
+                .invalidRequest, .permanent, reason: "model URL \(predictURL) names no model as /v1/models/NAME[/versions/N]")
         }
         do {
             try HTTPClient.checkURL(predictURL, allowsPlainHTTPToAnyHost: client.configuration.allowsPlainHTTPToAnyHost)
         } catch {
-            throw ModelServingError(kind: .permanent, reason: "\(error)")
+            throw ModelServingError(.invalidRequest, .permanent, reason: "\(error)")
         }
         self.predictURL = predictURL
         var status = components
@@ -67,11 +68,11 @@ public struct TFServingBackend: ModelServingBackend {
         do {
             decoded = try response.decode()
         } catch {
-            throw ModelServingError(kind: .permanent, reason: "cannot read the model's answer: \(error)")
+            throw ModelServingError(.unreadableAnswer, .permanent, reason: "cannot read the model's answer: \(error)")
         }
         guard decoded.predictions.count == batch.count else {
             throw ModelServingError(
-                kind: .permanent,
+                .unreadableAnswer, .permanent,
                 reason: "the model answered \(decoded.predictions.count) predictions for \(batch.count) instances")
         }
         let model = PredictionMessage.Model(name: modelName, version: pinnedVersion ?? discoveredVersion.value ?? "")
@@ -91,13 +92,13 @@ public struct TFServingBackend: ModelServingBackend {
         do {
             status = try response.decode()
         } catch {
-            throw ModelServingError(kind: .systemic, reason: "cannot read the model status: \(error)")
+            throw ModelServingError(.unreadableAnswer, .systemic, reason: "cannot read the model status: \(error)")
         }
         let available = status.modelVersionStatus.filter { $0.state == "AVAILABLE" }
             .max { (Int($0.version) ?? 0) < (Int($1.version) ?? 0) }
         guard let available else {
             let states = status.modelVersionStatus.map { "\($0.version): \($0.state)" }.joined(separator: ", ")
-            throw ModelServingError(kind: .systemic, reason: "no version of \(modelName) is AVAILABLE (\(states))")
+            throw ModelServingError(.notReady, .systemic, reason: "no version of \(modelName) is AVAILABLE (\(states))")
         }
         discoveredVersion.value = available.version
         return PredictionMessage.Model(name: modelName, version: pinnedVersion ?? available.version)
@@ -109,7 +110,7 @@ public struct TFServingBackend: ModelServingBackend {
         } catch let error as HTTPClientError {
             throw ModelServingError.classifying(transport: error)
         } catch {
-            throw ModelServingError(kind: .permanent, reason: "\(error)")
+            throw ModelServingError(.invalidRequest, .permanent, reason: "\(error)")
         }
     }
 
@@ -130,90 +131,4 @@ private final class VersionCache: Sendable {
         get { storage.withLock { $0 } }
         set { storage.withLock { $0 = newValue } }
     }
-}
-
-// MARK: - TF Serving's REST shapes
-
-public struct TFServingPredictRequest: Codable, Sendable {
-    public struct Instance: Codable, Sendable {
-        public var b64: String
-    }
-
-    public var instances: [Instance]
-
-    /// `{"instances":[{"b64":"…"},…]}`, written directly: base64 needs no JSON escaping, and on the data path the
-    /// encoder's scan of every character is measurable.
-    static func body(_ images: [Data]) -> Data {
-        var body = Data("{\"instances\":[".utf8)
-        for (index, image) in images.enumerated() {
-            body.append(contentsOf: Array((index == 0 ? "{\"b64\":\"" : ",{\"b64\":\"").utf8))
-            body.append(image.base64EncodedData())
-            body.append(contentsOf: Array("\"}".utf8))
-        }
-        body.append(contentsOf: Array("]}".utf8))
-        return body
-    }
-}
-
-/// One row of `predictions`: parallel lists of labels and scores, under the names classifiers commonly export.
-public struct TFServingClassification: Codable, Sendable, Equatable {
-    public var labels: [String]
-    public var scores: [Double]
-
-    public init(labels: [String], scores: [Double]) {
-        self.labels = labels
-        self.scores = scores
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case labels, classes, scores, probabilities
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        labels = try container.decodeIfPresent([String].self, forKey: .labels)
-            ?? container.decode([String].self, forKey: .classes)
-        scores = try container.decodeIfPresent([Double].self, forKey: .scores)
-            ?? container.decode([Double].self, forKey: .probabilities)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(labels, forKey: .labels)
-        try container.encode(scores, forKey: .scores)
-    }
-}
-
-public struct TFServingPredictResponse: Codable, Sendable {
-    public var predictions: [TFServingClassification]
-}
-
-/// `GET /v1/models/NAME`, as TF Serving answers it.
-public struct TFServingModelStatus: Codable, Sendable, Equatable {
-    public struct VersionStatus: Codable, Sendable, Equatable {
-        public struct Status: Codable, Sendable, Equatable {
-            public var errorCode: String
-            public var errorMessage: String
-
-            enum CodingKeys: String, CodingKey {
-                case errorCode = "error_code"
-                case errorMessage = "error_message"
-            }
-        }
-
-        public var version: String
-        /// START, LOADING, AVAILABLE, UNLOADING or END.
-        public var state: String
-        public var status: Status
-    }
-
-    public var modelVersionStatus: [VersionStatus]
-
-    enum CodingKeys: String, CodingKey {
-        case modelVersionStatus = "model_version_status"
-    }
-}
-
-struct TFServingErrorBody: Codable {
-    var error: String
 }

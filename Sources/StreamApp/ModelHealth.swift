@@ -1,3 +1,4 @@
+import Failure
 import ModelServing
 import PipelineMessages
 
@@ -53,7 +54,7 @@ struct ModelHealth {
 
     /// Records a failed model call of the request `key`; returns whether that made the failure systemic.
     mutating func failed(_ error: ModelServingError, key: String, at now: ContinuousClock.Instant) -> Change {
-        switch error.kind {
+        switch error.failureKind {
         case .permanent:
             return .none
         case .systemic:

@@ -1,3 +1,4 @@
+import CheckedNumbers
 import Foundation
 import Kafka
 import ModelServing
@@ -10,8 +11,8 @@ enum StreamAppMessages {
         for input: KafkaMessage, imageID: String, result: ModelPredictionResult, outputTopic: String,
         modelTime: Duration, totalTime: Duration
     ) throws -> KafkaOutgoingMessage {
-        let modelMilliseconds = modelTime.seconds * 1000
-        let totalMilliseconds = totalTime.seconds * 1000
+        let modelMilliseconds = modelTime.secondsValue * 1000
+        let totalMilliseconds = totalTime.secondsValue * 1000
         let value = try PredictionMessage(
             imageID: imageID, model: result.model, predictions: result.predictions,
             timing: .init(
@@ -21,7 +22,7 @@ enum StreamAppMessages {
         ).encoded()
         var headers = input.headers.filter { $0.name != ImageMessageHeaders.contentType }
         headers.append(KafkaHeader(ImageMessageHeaders.contentType, ImageMessageHeaders.predictionContentType))
-        headers.append(KafkaHeader(ImageMessageHeaders.predictedAt, "\(microsecondsSinceEpoch())"))
+        headers.append(KafkaHeader(ImageMessageHeaders.predictedAt, "\(ImageMessageHeaders.currentTimeMicroseconds())"))
         headers.append(KafkaHeader(ImageMessageHeaders.sourcePartition, "\(input.partition)"))
         headers.append(KafkaHeader(ImageMessageHeaders.sourceOffset, "\(input.offset)"))
         return KafkaOutgoingMessage(topic: outputTopic, key: input.key, value: value, headers: headers)
@@ -35,16 +36,12 @@ enum StreamAppMessages {
             KafkaHeader(ImageMessageHeaders.deadLetterSourceTopic, input.topic),
             KafkaHeader(ImageMessageHeaders.deadLetterSourcePartition, "\(input.partition)"),
             KafkaHeader(ImageMessageHeaders.deadLetterSourceOffset, "\(input.offset)"),
-            KafkaHeader(ImageMessageHeaders.deadLetterAt, "\(microsecondsSinceEpoch())"),
+            KafkaHeader(ImageMessageHeaders.deadLetterAt, "\(ImageMessageHeaders.currentTimeMicroseconds())"),
         ]
         return KafkaOutgoingMessage(topic: topic, key: input.key, value: input.value, headers: headers)
     }
 
     private static func rounded(_ milliseconds: Double) -> Double {
         (milliseconds * 1000).rounded() / 1000
-    }
-
-    static func microsecondsSinceEpoch() -> Int64 {
-        ImageMessageHeaders.currentTimeMicroseconds()
     }
 }

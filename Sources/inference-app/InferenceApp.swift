@@ -231,8 +231,8 @@ struct InferenceApp: AsyncParsableCommand {
                         settings: settings, accessToken: nil, credentialsFile: credentials, apiRoot: googleAPIRoot,
                         userAgent: "image-pipeline-inference-app/1.0", requestTimeout: requestTimeout, logger: logger),
                     inputKey: inputKey)
-            } catch let error as GoogleError where error.kind == .invalidInput {
-                throw ValidationError(error.message)
+            } catch let error as GoogleError where error.code == .invalidInput {
+                throw ValidationError(error.reason)
             }
         }
     }

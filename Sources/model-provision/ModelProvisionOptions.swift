@@ -158,8 +158,8 @@ struct ProvisionContext {
                 environment: environment, logger: logger,
                 progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
             savedModel = try model.savedModel.map(SavedModelFolder.init(path:))
-        } catch let error as GoogleError where error.kind == .invalidInput {
-            throw ValidationError(error.message)
+        } catch let error as GoogleError where error.code == .invalidInput {
+            throw ValidationError(error.reason)
         }
         let redactor = access.redactor
         provisioner = access.provisioner

@@ -70,7 +70,7 @@ struct GoogleOperationTests {
         let error = await #expect(throws: GoogleError.self) {
             try await GoogleOperationWaiter().wait(for: failed, describing: "create version v1", poll: { _ in failed })
         }
-        #expect(error?.message == #"create version v1 failed: operation projects/p/operations/1: INVALID_ARGUMENT (3): bad artifact; details: {"reason":"no saved_model.pb"}"#)
+        #expect(error?.reason == #"create version v1 failed: operation projects/p/operations/1: INVALID_ARGUMENT (3): bad artifact; details: {"reason":"no saved_model.pb"}"#)
     }
 
     @Test func pollsUntilDoneAndGivesUpAtTheTimeout() async throws {
@@ -85,7 +85,7 @@ struct GoogleOperationTests {
         let error = await #expect(throws: GoogleError.self) {
             try await never.wait(for: GoogleOperation(name: "op"), describing: "deploy", poll: { GoogleOperation(name: $0) })
         }
-        #expect(error?.message.contains("deploy: operation op still running after") == true)
+        #expect(error?.reason.contains("deploy: operation op still running after") == true)
     }
 }
 

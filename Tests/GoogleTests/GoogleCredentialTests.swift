@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import GoogleTestSupport
 import HTTP
@@ -87,8 +88,10 @@ struct GoogleCredentialTests {
         let impostor = try GoogleServiceAccountCredential(
             json: JSONSerialization.data(withJSONObject: key), source: "key file stolen.json")
         let error = await #expect(throws: GoogleError.self) { try await impostor.fetchToken(using: HTTPClient()) }
-        #expect(error?.message == "service account \(server.serviceAccountEmail) from key file stolen.json was refused a token "
+        #expect(error?.reason == "service account \(server.serviceAccountEmail) from key file stolen.json was refused a token "
             + "(HTTP 400): invalid_grant: Invalid JWT Signature.")
+        #expect(error?.code == .credentials)
+        #expect(error?.failureKind == .systemic, "a refused key stops every call alike, though OAuth answers 400")
         await server.stop()
     }
 
@@ -110,6 +113,6 @@ struct GoogleCredentialTests {
     @Test func noCredentialsAtAllExplainsWhatToDo() async throws {
         let metadata = GoogleMetadataServerCredential(host: "127.0.0.1:\(unusedLoopbackPort())")
         let error = await #expect(throws: GoogleError.self) { try await metadata.fetchToken(using: HTTPClient()) }
-        #expect(error?.message.hasPrefix("no Google credentials found: pass --credentials or set GOOGLE_APPLICATION_CREDENTIALS") == true)
+        #expect(error?.reason.hasPrefix("no Google credentials found: pass --credentials or set GOOGLE_APPLICATION_CREDENTIALS") == true)
     }
 }

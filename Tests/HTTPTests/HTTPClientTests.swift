@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import HTTP
 import Logging
@@ -88,11 +89,12 @@ struct HTTPClientTests {
         }
     }
 
-    @Test func clientErrorsAreNotRetried() async throws {
-        try await withServer([.text("no", status: 400)]) { server, scripted in
-            let response = try await HTTPClient(configuration: fastRetries()).send(HTTPRequest(.get, server.baseURL))
-            #expect(response.status == 400)
-            #expect(scripted.requests.count == 1)
+    @Test(arguments: [(400, 1), (401, 1), (404, 1), (409, 1), (408, 2), (429, 2), (501, 2)])
+    func onlyRetriableStatusesAreRetried(status: Int, requests: Int) async throws {
+        try await withServer([.text("no", status: status)]) { server, scripted in
+            let response = try await HTTPClient(configuration: fastRetries(2)).send(HTTPRequest(.get, server.baseURL))
+            #expect(response.status == status)
+            #expect(scripted.requests.count == requests, "FailureKind(httpStatus: \(status)) decides")
         }
     }
 
@@ -116,17 +118,37 @@ struct HTTPClientTests {
         let error = await #expect(throws: HTTPClientError.self) {
             try await HTTPClient().send(HTTPRequest(.get, server.baseURL, timeout: .milliseconds(200)), retry: RetryPolicy.none)
         }
-        #expect(error?.kind == .timeout)
+        #expect(error?.code == .timeout)
         await server.stop(timeout: 0)
     }
 
-    @Test func refusedConnectionIsRetriedThenReported() async throws {
+    @Test func refusedConnectionIsSystemic() async throws {
         let port = unusedLoopbackPort()
         let error = await #expect(throws: HTTPClientError.self) {
             try await HTTPClient(configuration: fastRetries(2)).send(HTTPRequest(.get, "http://127.0.0.1:\(port)/"))
         }
-        #expect(error?.kind == .connection)
-        #expect(error?.isRetriable == true)
+        #expect(error?.code == .connection)
+        #expect(error?.curlCode == 7)
+        #expect(error?.failureKind == .systemic, "nothing listens: no request reached a server, so none is retried")
+    }
+
+    @Test func transportFailuresHaveOneRule() {
+        func kind(_ code: HTTPClientError.Code, _ curlCode: Int32?) -> FailureKind {
+            HTTPClientError(code: code, url: "http://m", reason: "x", curlCode: curlCode).failureKind
+        }
+        #expect(kind(.timeout, 28) == .retriable)
+        #expect(kind(.stalled, nil) == .retriable)
+        #expect(kind(.other, nil) == .retriable)
+        #expect(kind(.connection, 7) == .systemic, "connection refused")
+        #expect(kind(.connection, 6) == .systemic, "DNS")
+        #expect(kind(.connection, 5) == .systemic, "proxy DNS")
+        #expect(kind(.connection, 56) == .retriable, "a reset while sending")
+        #expect(kind(.responseTooLarge, nil) == .permanent)
+        #expect(kind(.tls, 60) == .systemic)
+        #expect(kind(.invalidURL, nil) == .systemic)
+        #expect(kind(.insecureURL, nil) == .systemic)
+        #expect(HTTPClientError(code: .stalled, url: "http://m/p?key=secret", reason: "a\nb").description == "http://m/p: a b")
+        #expect(HTTPClientError.Code.responseTooLarge.description == "response_too_large")
     }
 
     @Test func plainHTTPOnlyToLoopback() async throws {
@@ -136,7 +158,7 @@ struct HTTPClientTests {
         let error = await #expect(throws: HTTPClientError.self) {
             try await HTTPClient().send(HTTPRequest(.get, "http://example.com/v1/models"))
         }
-        #expect(error?.kind == .insecureURL)
+        #expect(error?.code == .insecureURL)
         #expect(throws: Never.self) { try HTTPClient.checkURL("http://tf-serving:8501/", allowsPlainHTTPToAnyHost: true) }
         #expect(throws: HTTPClientError.self) { try HTTPClient.checkURL("ftp://example.com/", allowsPlainHTTPToAnyHost: true) }
         #expect(throws: HTTPClientError.self) { try HTTPClient.checkURL("not a url", allowsPlainHTTPToAnyHost: false) }
@@ -148,7 +170,7 @@ struct HTTPClientTests {
         let error = await #expect(throws: HTTPClientError.self) {
             try await HTTPClient().send(HTTPRequest(.get, "https://localhost:\(server.port)/"), retry: RetryPolicy.none)
         }
-        #expect(error?.kind == .tls)
+        #expect(error?.code == .tls)
     }
 }
 

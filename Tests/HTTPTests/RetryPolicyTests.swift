@@ -23,12 +23,6 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.parseRetryAfter("soon") == nil)
         #expect(RetryPolicy.parseRetryAfter(nil) == nil)
     }
-
-    @Test func defaultStatuses() {
-        let statuses = RetryPolicy().retriableStatuses
-        #expect(statuses.contains(429) && statuses.contains(503) && statuses.contains(500))
-        #expect(!statuses.contains(400) && !statuses.contains(404) && !statuses.contains(501))
-    }
 }
 
 struct HTTPRedactorTests {

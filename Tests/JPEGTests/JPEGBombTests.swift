@@ -8,7 +8,7 @@ struct JPEGBombTests {
         let small = try JPEGEncoder().encode(SyntheticImages(width: 16, height: 16).image(0))
         let bomb = jpegBomb(from: small)
         let decoder = try JPEGDecoder()
-        let expected = JPEGError("the image is 65500x65500 pixels, more than the limit of 67108864 pixels")
+        let expected = JPEGError(.invalidImage, "the image is 65500x65500 pixels, more than the limit of 67108864 pixels")
         #expect(throws: expected) { try decoder.decode(bomb) }
         #expect(throws: expected) { try decoder.dimensions(of: bomb) }
         #expect(try decoder.decode(small).width == 16, "the decoder still works after refusing")

@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import JPEG
 import Testing
@@ -44,6 +45,8 @@ struct JPEGTests {
 
         let notJPEG = #expect(throws: JPEGError.self) { try decoder.decode(Data("GIF89a not a jpeg".utf8)) }
         #expect(notJPEG?.reason.contains("Not a JPEG") == true)
+        #expect(notJPEG?.code == .invalidImage && notJPEG?.code.description == "invalid_image")
+        #expect(notJPEG?.failureKind == .permanent, "the same bytes fail the same way again")
         #expect(throws: JPEGError.self) { try decoder.decode(Data()) }
         #expect(throws: JPEGError.self) { try decoder.decode(valid.prefix(valid.count / 2)) }
         #expect(throws: JPEGError.self) { try decoder.decode(valid.prefix(10)) }
@@ -57,7 +60,8 @@ struct JPEGTests {
     }
 
     @Test func badEncoderSettingsAreErrors() throws {
-        #expect(throws: JPEGError.self) { try JPEGEncoder(quality: 0) }
+        let quality = #expect(throws: JPEGError.self) { try JPEGEncoder(quality: 0) }
+        #expect(quality?.code == .invalidArgument)
         #expect(throws: JPEGError.self) { try JPEGEncoder(quality: 101) }
         let encoder = try JPEGEncoder()
         #expect(throws: JPEGError.self) { try encoder.encode(rgb: [1, 2, 3], width: 2, height: 2) }

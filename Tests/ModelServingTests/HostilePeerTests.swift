@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import HTTP
 import JPEG
@@ -23,7 +24,7 @@ struct ModelServingHostilePeerTests {
         let error = await #expect(throws: ModelServingError.self) {
             try await backend(server).predict(jpeg: try jpeg(red: 1, green: 2, blue: 3), timeout: .seconds(5))
         }
-        #expect(error?.kind == .retriable && error?.status == 503)
+        #expect(error?.failureKind == .retriable && error?.status == 503)
         let delay = RetryPolicy().delay(afterAttempt: 1, retryAfter: error?.retryAfter, jitter: 1)
         #expect(delay <= RetryPolicy().maxBackoff)
     }
@@ -45,7 +46,7 @@ struct ModelServingHostilePeerTests {
             try await backend(server).predict(jpeg: try jpeg(red: 1, green: 2, blue: 3), timeout: .seconds(20))
         }
         // The stall (1 s), not the 20 s timeout, ended the call: the reason says which.
-        #expect(error?.kind == .retriable)
+        #expect(error?.failureKind == .retriable)
         #expect(error?.reason.contains("the server sent its headers and then nothing for 1.0 seconds") == true)
     }
 
@@ -55,7 +56,7 @@ struct ModelServingHostilePeerTests {
             let error = await #expect(throws: ModelServingError.self) {
                 try await backend.predict(jpeg: bomb, timeout: .seconds(5))
             }
-            #expect(error?.kind == .permanent && error?.status == 400)
+            #expect(error?.failureKind == .permanent && error?.status == 400)
             #expect(
                 error?.description
                     == "model answered 400: instance is not a JPEG image: the image is 65500x65500 pixels, more than the limit of 67108864 pixels")

@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import HTTP
 import JPEG
@@ -98,7 +99,7 @@ struct TFServingBackendTests {
             let error = await #expect(throws: ModelServingError.self) {
                 try await backend.predict(jpeg: Data("GIF89a not a jpeg".utf8), timeout: .seconds(5))
             }
-            #expect(error?.kind == .permanent)
+            #expect(error?.failureKind == .permanent)
             #expect(error?.status == 400)
             #expect(error?.description.hasPrefix("model answered 400: instance is not a JPEG image") == true)
         }
@@ -115,7 +116,7 @@ struct TFServingBackendTests {
                 let error = await #expect(throws: ModelServingError.self) {
                     try await backend.predict(jpeg: image, timeout: .seconds(5))
                 }
-                #expect(error?.kind == .retriable)
+                #expect(error?.failureKind == .retriable)
                 #expect(error?.status == 503)
                 #expect(error?.retryAfter == .seconds(1))
             }
@@ -150,7 +151,7 @@ struct TFServingBackendTests {
         let error = await #expect(throws: ModelServingError.self) {
             try await backend.predict(jpeg: try jpeg(red: 1, green: 2, blue: 3), timeout: .seconds(5))
         }
-        #expect(error?.kind == .systemic, "no image is at fault when nothing listens")
+        #expect(error?.failureKind == .systemic, "no image is at fault when nothing listens")
     }
 
     @Test func aBatchGetsOneAnswerPerImageInOrder() async throws {
@@ -167,22 +168,24 @@ struct TFServingBackendTests {
             let refused = await #expect(throws: ModelServingError.self) {
                 try await backend.predict(batch: [images[0], Data("not a jpeg".utf8)], timeout: .seconds(5))
             }
-            #expect(refused?.kind == .permanent, "one bad image fails the whole request, as TF Serving does")
+            #expect(refused?.failureKind == .permanent, "one bad image fails the whole request, as TF Serving does")
         }
     }
 
     @Test(arguments: [
-        (400, ModelServingError.Kind.permanent), (413, .permanent), (422, .permanent),
+        (400, FailureKind.permanent), (413, .permanent), (422, .permanent),
         (401, .systemic), (403, .systemic), (404, .systemic), (405, .systemic),
         (408, .retriable), (429, .retriable), (500, .retriable), (503, .retriable), (504, .retriable),
     ])
-    func statusesAreClassifiedInOnePlace(status: Int, kind: ModelServingError.Kind) {
-        #expect(ModelServingError.classifying(status: status, reason: "x").kind == kind)
+    func statusesAreClassifiedInOnePlace(status: Int, kind: FailureKind) {
+        let error = ModelServingError.classifying(status: status, reason: "x")
+        #expect(error.failureKind == kind)
+        #expect(error.code == .status(status) && error.code.description == "http_\(status)")
     }
 
     @Test func transportFailuresAreClassifiedInOnePlace() {
-        func kind(_ kind: HTTPClientError.Kind, _ code: Int32?) -> ModelServingError.Kind {
-            ModelServingError.classifying(transport: HTTPClientError(kind: kind, url: "http://m", reason: "x", curlCode: code)).kind
+        func kind(_ code: HTTPClientError.Code, _ curlCode: Int32?) -> FailureKind {
+            ModelServingError.classifying(transport: HTTPClientError(code: code, url: "http://m", reason: "x", curlCode: curlCode)).failureKind
         }
         #expect(kind(.timeout, 28) == .retriable, "a model that chokes on one image times out on it")
         #expect(kind(.connection, 7) == .systemic, "connection refused")

@@ -1,19 +1,6 @@
 import Foundation
 import HTTP
 
-/// An OAuth access token and when it stops working. Its description never shows the token.
-public struct GoogleAccessToken: Sendable, CustomStringConvertible {
-    public let value: String
-    public let expiresAt: Date
-
-    public init(value: String, expiresAt: Date) {
-        self.value = value
-        self.expiresAt = expiresAt
-    }
-
-    public var description: String { "access token (expires \(expiresAt))" }
-}
-
 /// One way of getting Google access tokens. `description` says which one, in words a user recognises when an
 /// API refuses the token ("service account x@y from key file /path"); it never holds the secret itself.
 public protocol GoogleCredential: Sendable, CustomStringConvertible {

@@ -43,13 +43,6 @@ public struct GoogleServiceAccountCredential: GoogleCredential {
         }
     }
 
-    public static func load(path: String) throws -> GoogleServiceAccountCredential {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GoogleError(.credentials, "cannot read the key file \(path)")
-        }
-        return try GoogleServiceAccountCredential(json: data, source: "key file \(path)")
-    }
-
     public var description: String { "service account \(clientEmail) from \(source)" }
 
     /// The signed assertion: header and claims as Google's token endpoint expects them, valid for an hour.

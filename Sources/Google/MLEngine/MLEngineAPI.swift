@@ -34,8 +34,6 @@ public struct MLEngineAPI: Sendable {
         try GoogleRESTCall(method: .post, url: url("\(model)/versions"), json: version)
     }
 
-    public func getVersion(_ name: String) -> GoogleRESTCall { GoogleRESTCall(method: .get, url: url(name)) }
-
     public func listVersions(model: String, pageToken: String? = nil) -> GoogleRESTCall {
         var address = url("\(model)/versions") + "?pageSize=100"
         if let pageToken, !pageToken.isEmpty {

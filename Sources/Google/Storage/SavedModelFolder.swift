@@ -16,7 +16,7 @@ public struct SavedModelFolder: Sendable, Equatable {
     /// Op names a graph uses for variables; they appear as plain strings in `saved_model.pb`.
     static let variableOps = ["VarHandleOp", "VariableV2", "ReadVariableOp"]
 
-    /// Checks the folder and lists it; anything amiss is a `GoogleError` of kind `.invalidInput`, one sentence.
+    /// Checks the folder and lists it; anything amiss is a `GoogleError` with code `.invalidInput`, one sentence.
     public init(path: String) throws {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false

@@ -1,71 +1,8 @@
+import Failure
 import Foundation
 import HTTP
 import Logging
 import PipelineConfig
-
-/// What `plan` shows and `apply` does for a local SavedModel: each file, and whether it goes up or is there.
-public struct SavedModelUploadPlan: Sendable, Equatable {
-    public struct Entry: Sendable, Equatable {
-        public var file: SavedModelFolder.File
-        public var object: String
-        public var crc32c: String
-        /// False when an object of the same size and CRC32C is already there.
-        public var upload: Bool
-    }
-
-    public var folder: SavedModelFolder
-    public var destination: StorageLocation
-    public var entries: [Entry]
-    public var notes: [String]
-
-    public var uploads: [Entry] { entries.filter(\.upload) }
-    public var uploadBytes: Int64 { uploads.reduce(0) { $0 + $1.file.size } }
-
-    public var rendered: [String] {
-        var lines = ["Upload \(folder.root.path) to \(destination):"]
-        for entry in entries {
-            lines.append(
-                entry.upload
-                    ? "  + upload \(entry.file.path) (\(Self.bytes(entry.file.size))) to gs://\(destination.bucket)/\(entry.object)"
-                    : "  = \(entry.file.path): unchanged (same size and CRC32C)")
-        }
-        lines += notes.map { "  ! \($0)" }
-        lines.append("\(uploads.count) to upload (\(Self.bytes(uploadBytes))), \(entries.count - uploads.count) unchanged.")
-        return lines
-    }
-
-    public var jsonObject: [String: Any] {
-        [
-            "folder": folder.root.path, "destination": destination.description, "notes": notes,
-            "files": entries.map { entry -> [String: Any] in
-                [
-                    "path": entry.file.path, "size": entry.file.size, "object": entry.object, "crc32c": entry.crc32c,
-                    "action": entry.upload ? "upload" : "unchanged",
-                ]
-            },
-        ]
-    }
-
-    /// `1.3 MiB`: sizes as people read them.
-    public static func bytes(_ count: Int64) -> String {
-        switch count {
-        case ..<1024: "\(count) B"
-        case ..<(1 << 20): String(format: "%.1f KiB", Double(count) / 1024)
-        case ..<(1 << 30): String(format: "%.1f MiB", Double(count) / 1_048_576)
-        default: String(format: "%.2f GiB", Double(count) / 1_073_741_824)
-        }
-    }
-}
-
-/// How far an upload has got, for a progress display.
-public struct SavedModelUploadProgress: Sendable {
-    public var file: String
-    public var fileBytes: Int64
-    public var fileSize: Int64
-    public var doneBytes: Int64
-    public var totalBytes: Int64
-    public var fileFinished: Bool
-}
 
 /// Uploads a SavedModel folder to Cloud Storage through the JSON API: one multipart request for a small file,
 /// a resumable upload in chunks for a large one, picking up after a failure from the offset the server reports.
@@ -82,6 +19,7 @@ public struct SavedModelUploader: Sendable {
     public var multipartLimit: Int64
     /// Failed chunk attempts in a row, with no progress in between, before giving up. Default: 6.
     public var maxAttemptsWithoutProgress: Int
+    /// The backoff between failed chunk attempts; which failures are retried is `FailureKind`'s rule.
     public var retry: RetryPolicy
     /// The HTTP log, for the clients that carry a session's chunks.
     let logger: Logger
@@ -210,7 +148,7 @@ public struct SavedModelUploader: Sendable {
             var answer: HTTPResponse?
             do {
                 answer = try await client.send(call, retry: RetryPolicy.none)
-            } catch let error as GoogleError where error.kind == .unreachable {
+            } catch let error as GoogleError where error.code == .unreachable {
                 answer = nil
             }
             if let response = answer {
@@ -232,7 +170,7 @@ public struct SavedModelUploader: Sendable {
                     offset = 0
                     continue
                 }
-                guard retry.retriableStatuses.contains(response.status) else {
+                guard FailureKind(httpStatus: response.status) == .retriable else {
                     // The session URI is itself a credential (it needs no token), so it stays out of the message.
                     throw GoogleError(
                         .api, "upload of \(object.name): HTTP \(response.status) \(GoogleErrorBody.summary(of: response))",
@@ -301,6 +239,6 @@ public struct SavedModelUploader: Sendable {
 
     private func uploadFailure(_ object: StorageObject, _ call: GoogleRESTCall, _ response: HTTPResponse) -> GoogleError {
         let failure = client.failure(call, response)
-        return GoogleError(failure.kind, "upload of \(object.name): \(failure.message)", status: response.status)
+        return GoogleError(failure.code, "upload of \(object.name): \(failure.reason)", status: response.status)
     }
 }

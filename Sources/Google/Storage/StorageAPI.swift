@@ -1,27 +1,6 @@
 import Foundation
 import HTTP
 
-/// A folder in Cloud Storage: `gs://bucket/prefix/`.
-public struct StorageLocation: Sendable, Equatable, CustomStringConvertible {
-    public var bucket: String
-    /// Empty, or ends with `/`.
-    public var prefix: String
-
-    /// Reads `gs://bucket/path/`; nil when it is not one.
-    public init?(_ uri: String) {
-        guard uri.hasPrefix("gs://") else { return nil }
-        let rest = uri.dropFirst(5)
-        let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let bucket = parts.first, !bucket.isEmpty else { return nil }
-        self.bucket = String(bucket)
-        var prefix = parts.count > 1 ? String(parts[1]) : ""
-        if !prefix.isEmpty && !prefix.hasSuffix("/") { prefix += "/" }
-        self.prefix = prefix
-    }
-
-    public var description: String { "gs://\(bucket)/\(prefix)" }
-}
-
 /// Builds Cloud Storage JSON API (`storage` v1) calls: listing objects, and the three upload kinds at
 /// `upload/storage/v1/b/{bucket}/o`. `root` replaces `https://storage.googleapis.com/` for tests.
 public struct StorageAPI: Sendable {
@@ -94,25 +73,4 @@ public struct StorageAPI: Sendable {
         GoogleRESTCall(
             method: .put, url: session, body: Data(), headers: [HTTPHeader("Content-Range", "bytes */\(total)")])
     }
-}
-
-/// The parts of a Cloud Storage `Object` this project reads and writes.
-public struct StorageObject: Codable, Sendable, Equatable {
-    public var name: String
-    /// Bytes, as a decimal string (Google's JSON mapping of uint64).
-    public var size: String?
-    /// Base64 of the big-endian CRC32C; sent with an upload so that Cloud Storage checks what it received.
-    public var crc32c: String?
-    public var md5Hash: String?
-
-    public init(name: String, size: String? = nil, crc32c: String? = nil) {
-        self.name = name
-        self.size = size
-        self.crc32c = crc32c
-    }
-}
-
-struct StorageObjectList: Decodable {
-    var items: [StorageObject]?
-    var nextPageToken: String?
 }

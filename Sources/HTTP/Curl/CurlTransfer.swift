@@ -40,7 +40,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     init(request: HTTPRequest, configuration: HTTPClientConfiguration) throws {
         guard let easy = curl_easy_init() else {
-            throw HTTPClientError(kind: .other, url: request.url, reason: "libcurl could not create a handle")
+            throw HTTPClientError(code: .other, url: request.url, reason: "libcurl could not create a handle")
         }
         self.easy = easy
         url = request.url
@@ -111,7 +111,7 @@ final class CurlTransfer: @unchecked Sendable {
         results.append(ccurl_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)))
         if let failed = results.first(where: { $0 != CURLE_OK }) {
             throw HTTPClientError(
-                kind: .other, url: url, reason: String(cString: curl_easy_strerror(failed)), curlCode: Int32(failed.rawValue))
+                code: .other, url: url, reason: String(cString: curl_easy_strerror(failed)), curlCode: Int32(failed.rawValue))
         }
     }
 
@@ -168,22 +168,22 @@ final class CurlTransfer: @unchecked Sendable {
         case (.bodyTooLarge, _), (_, CURLE_FILESIZE_EXCEEDED):
             return .failure(
                 HTTPClientError(
-                    kind: .responseTooLarge, url: url,
+                    code: .responseTooLarge, url: url,
                     reason: "the response body is larger than this call's limit of \(maxBodyBytes) bytes"))
         case (.headersTooLarge, _):
             return .failure(
                 HTTPClientError(
-                    kind: .responseTooLarge, url: url,
+                    code: .responseTooLarge, url: url,
                     reason: "the response headers are larger than \(Self.maxHeaderBytes) bytes"))
         case (.stalled, _):
             return .failure(
                 HTTPClientError(
-                    kind: .stalled, url: url,
+                    code: .stalled, url: url,
                     reason: "the server sent its headers and then nothing for \(stallTimeout) (after \(body.count) body bytes)"))
         case (nil, CURLE_OPERATION_TIMEDOUT) where headersComplete:
             return .failure(
                 HTTPClientError(
-                    kind: .stalled, url: url,
+                    code: .stalled, url: url,
                     reason: "the server sent its headers but not the whole body within the \(timeout) timeout"))
         default:
             break
@@ -191,14 +191,14 @@ final class CurlTransfer: @unchecked Sendable {
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            return .failure(HTTPClientError(kind: Self.kind(of: code), url: url, reason: reason, curlCode: Int32(code.rawValue)))
+            return .failure(HTTPClientError(code: Self.code(of: code), url: url, reason: reason, curlCode: Int32(code.rawValue)))
         }
         var status = 0
         _ = ccurl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         return .success(HTTPResponse(status: status, headers: headers, body: body))
     }
 
-    static func kind(of code: CURLcode) -> HTTPClientError.Kind {
+    static func code(of code: CURLcode) -> HTTPClientError.Code {
         switch code {
         case CURLE_OPERATION_TIMEDOUT: .timeout
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_SEND_ERROR,

@@ -2,60 +2,6 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 
-/// A request as an `EmbeddedHTTPServer` handler sees it.
-public struct ServerRequest: Sendable {
-    public let method: String
-    public let path: String
-    /// Query parameters, percent-decoded; a repeated name keeps its last value.
-    public let query: [String: String]
-    /// The query string exactly as sent, for handlers that check its encoding.
-    public let rawQuery: String
-    public let headers: [HTTPHeader]
-    public let body: Data
-
-    public init(
-        method: String, path: String, query: [String: String] = [:], rawQuery: String = "", headers: [HTTPHeader] = [],
-        body: Data = Data()
-    ) {
-        self.method = method
-        self.path = path
-        self.query = query
-        self.rawQuery = rawQuery
-        self.headers = headers
-        self.body = body
-    }
-}
-
-public struct ServerResponse: Sendable {
-    public var status: Int
-    public var headers: [HTTPHeader]
-    public var body: Data
-
-    public init(status: Int, headers: [HTTPHeader] = [], body: Data = Data()) {
-        self.status = status
-        self.headers = headers
-        self.body = body
-    }
-
-    public static func text(_ text: String, status: Int = 200, contentType: String = "text/plain; charset=utf-8")
-        -> ServerResponse
-    {
-        ServerResponse(status: status, headers: [HTTPHeader("Content-Type", contentType)], body: Data(text.utf8))
-    }
-
-    public static func json(_ value: some Encodable, status: Int = 200) -> ServerResponse {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return ServerResponse(status: status, headers: [HTTPHeader("Content-Type", "application/json")], body: body)
-    }
-
-    public static func jsonObject(_ object: Any, status: Int = 200) -> ServerResponse {
-        let body = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return ServerResponse(status: status, headers: [HTTPHeader("Content-Type", "application/json")], body: body)
-    }
-}
-
 /// A small HTTP/1.1 server for this project's own endpoints: the local model server, health and metrics
 /// endpoints, and the stand-ins for Google's and Confluent's APIs in tests. It listens on port 0 by default and
 /// reports the port it got.
@@ -84,7 +30,7 @@ public final class EmbeddedHTTPServer: Sendable {
         }
         guard case .ip4(_, let boundPort) = await server.listeningAddress else {
             task.cancel()
-            throw HTTPClientError(kind: .other, url: "http://\(host):\(port)", reason: "server did not start listening")
+            throw HTTPClientError(code: .other, url: "http://\(host):\(port)", reason: "server did not start listening")
         }
         disableNagle(onListenerAt: boundPort)
         return EmbeddedHTTPServer(server: server, task: task, port: boundPort)
