@@ -1,9 +1,11 @@
+import Failure
 import HTTP
 
 extension HTTPClient {
-    /// Sends a request signed with `credentials` (retrying as the client's policy says) and turns every failure
-    /// into a `ConfluentError` about `operation`. Statuses in `allowed` come back as responses, for callers to
-    /// whom they are an answer (404 for "no such topic").
+    /// Sends a request signed with `credentials` and turns every failure into a `ConfluentError` about
+    /// `operation`. Statuses in `allowed` come back as responses, for callers to whom they are an answer (404 for
+    /// "no such topic"). The client's policy says how often and how long to retry; which statuses are worth it is
+    /// the one HTTP rule, `FailureKind(httpStatus:)`.
     func send(
         _ request: HTTPRequest, signedWith credentials: ConfluentCredentials, operation: String,
         allowing allowed: Set<Int> = []
@@ -13,9 +15,9 @@ extension HTTPClient {
         request.headers.append(HTTPHeader("Accept", "application/json"))
         let response: HTTPResponse
         do {
-            response = try await send(request)
+            response = try await send(request, retry: retryPolicy)
         } catch let error as HTTPClientError {
-            throw ConfluentError(operation: operation, status: nil, errorCode: nil, message: error.description)
+            throw ConfluentError(code: .unreachable, operation: operation, reason: error.description)
         }
         guard response.isSuccess || allowed.contains(response.status) else {
             throw ConfluentError(
@@ -23,4 +25,13 @@ extension HTTPClient {
         }
         return response
     }
+
+    /// The configured policy, retrying exactly the statuses the one HTTP rule calls retriable.
+    private var retryPolicy: RetryPolicy {
+        var policy = configuration.retry
+        policy.retriableStatuses = Self.retriableStatuses
+        return policy
+    }
+
+    private static let retriableStatuses = Set((100...599).filter { FailureKind(httpStatus: $0) == .retriable })
 }

@@ -20,8 +20,9 @@ public struct KafkaTopicState: Sendable, Equatable {
 /// The topic paths of Confluent Cloud's Kafka REST v3 admin API
 /// (`/kafka/v3/clusters/{cluster_id}/topics...`), with a Kafka-cluster API key as Basic auth.
 ///
-/// 429 and 5xx answers (Kafka's retriable 50003 among them) are retried with backoff by `HTTPClient`; anything
-/// else that is not a success becomes a `ConfluentError` carrying Confluent's `error_code` and message.
+/// Answers `FailureKind(httpStatus:)` calls retriable (408, 429 and 5xx, Kafka's 50003 among them) are retried with
+/// backoff by `HTTPClient`; anything else that is not a success becomes a `ConfluentError` carrying Confluent's
+/// `error_code` as its `code`.
 public struct KafkaRestClient: Sendable {
     public let endpoint: String
     public let clusterID: String
@@ -127,8 +128,8 @@ public struct KafkaRestClient: Sendable {
             return try response.decode(type)
         } catch {
             throw ConfluentError(
-                operation: operation, status: response.status, errorCode: nil,
-                message: "the response is not the Kafka REST v3 shape (\(error))")
+                code: .unexpectedResponse, operation: operation, status: response.status,
+                reason: "the response is not the Kafka REST v3 shape (\(error))")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import Logging
 import PipelineConfig
@@ -29,12 +30,25 @@ public struct TopicDestroyResult: Sendable, Equatable, Codable {
 }
 
 /// A plan `apply` will not carry out, because some declared state cannot be reached.
-public struct TopicPlanRefusedError: Error, CustomStringConvertible, Sendable {
+public struct TopicPlanRefusedError: PipelineError {
+    public enum Code: String, CustomStringConvertible, Hashable, Sendable {
+        /// A declared topic asks for what Kafka cannot do to an existing one (fewer partitions, another
+        /// replication factor).
+        case planRefused = "plan_refused"
+
+        public var description: String { rawValue }
+    }
+
     public let refusals: [String]
 
     public init(refusals: [String]) {
         self.refusals = refusals
     }
+
+    public var code: Code { .planRefused }
+
+    /// The same declaration is refused again until someone edits it.
+    public var failureKind: FailureKind { .permanent }
 
     public var description: String { "refusing to apply, nothing was changed: " + refusals.joined(separator: "; ") }
 }
@@ -110,7 +124,7 @@ public struct TopicProvisioner: Sendable {
             try await client.createTopic(
                 name: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor,
                 configs: topic.configs, validateOnly: validateOnly)
-        } catch let error as ConfluentError where error.errorCode == ConfluentError.topicAlreadyExists {
+        } catch let error as ConfluentError where error.code == .topicAlreadyExists {
             // 40002 also means other bad requests (a replication factor the cluster cannot meet), so the topic's
             // presence decides. It may have been created by someone else since the plan, or by a retried POST
             // whose first attempt succeeded after all.
@@ -156,7 +170,7 @@ public struct TopicProvisioner: Sendable {
     private func raisePartitions(of name: String, to partitions: Int) async throws {
         do {
             try await client.setPartitionCount(partitions, ofTopic: name)
-        } catch let error as ConfluentError where error.errorCode == ConfluentError.topicAlreadyExists {
+        } catch let error as ConfluentError where error.code == .topicAlreadyExists {
             guard try await client.topic(named: name)?.partitions == partitions else { throw error }
         }
     }
@@ -168,8 +182,8 @@ public struct TopicProvisioner: Sendable {
         while try await !condition() {
             guard ContinuousClock.now < deadline else {
                 throw ConfluentError(
-                    operation: "wait for \(what)", status: nil, errorCode: nil,
-                    message: "still not done after \(settleTimeout)")
+                    code: .timedOut, operation: "wait for \(what)",
+                    reason: "still not done after \(settleTimeout)")
             }
             logger.debug("waiting for \(what)")
             try await Task.sleep(for: pause)

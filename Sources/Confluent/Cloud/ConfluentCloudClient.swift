@@ -33,8 +33,8 @@ public struct ConfluentCloudClient: Sendable {
             return try response.decode(type)
         } catch {
             throw ConfluentError(
-                operation: operation, status: response.status, errorCode: nil,
-                message: "the response is not the shape the API documents (\(error))")
+                code: .unexpectedResponse, operation: operation, status: response.status,
+                reason: "the response is not the shape the API documents (\(error))")
         }
     }
 
