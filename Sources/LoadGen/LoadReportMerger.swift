@@ -7,24 +7,24 @@ import Histogram
 /// run's missing and duplicate ids are the sum of each worker's, provided every worker reported exactly once.
 public enum LoadReportMerger {
     public static func merge(_ reports: [LoadReport], logs: [HistogramLogInterval] = []) throws(LoadGenError) -> LoadReport {
-        guard let first = reports.first else { throw LoadGenError("nothing to merge: no reports") }
+        guard let first = reports.first else { throw LoadGenError("nothing to merge: no reports", code: .invalidData) }
         let runIDs = Set(reports.map(\.runID))
         guard runIDs.count == 1 else {
-            throw LoadGenError("reports of different runs cannot be merged: \(runIDs.sorted().joined(separator: ", "))")
+            throw LoadGenError("reports of different runs cannot be merged: \(runIDs.sorted().joined(separator: ", "))", code: .invalidData)
         }
         let workers = first.workers
         guard reports.allSatisfy({ $0.workers == workers }) else {
-            throw LoadGenError("reports of run \(first.runID) disagree on the number of workers: \(Set(reports.map(\.workers)).sorted())")
+            throw LoadGenError("reports of run \(first.runID) disagree on the number of workers: \(Set(reports.map(\.workers)).sorted())", code: .invalidData)
         }
         var byIndex: [Int: LoadReport] = [:]
         for report in reports {
             let indices = report.mergedWorkers ?? [report.workerIndex]
             for index in indices {
                 guard (0..<workers).contains(index) else {
-                    throw LoadGenError("report of run \(first.runID) names worker \(index), outside 0…\(workers - 1)")
+                    throw LoadGenError("report of run \(first.runID) names worker \(index), outside 0…\(workers - 1)", code: .invalidData)
                 }
                 guard byIndex[index] == nil else {
-                    throw LoadGenError("worker \(index) of run \(first.runID) reported twice")
+                    throw LoadGenError("worker \(index) of run \(first.runID) reported twice", code: .invalidData)
                 }
                 byIndex[index] = report
             }
@@ -32,7 +32,8 @@ public enum LoadReportMerger {
         let absent = (0..<workers).filter { byIndex[$0] == nil }
         guard absent.isEmpty else {
             throw LoadGenError(
-                "run \(first.runID) had \(workers) workers but worker(s) \(absent.map(String.init).joined(separator: ", ")) did not report: their images cannot be verified")
+                "run \(first.runID) had \(workers) workers but worker(s) \(absent.map(String.init).joined(separator: ", ")) did not report: their images cannot be verified",
+                code: .invalidData)
         }
 
         let latency = try added(reports, { $0.latency }, name: "latency")
@@ -123,13 +124,13 @@ public enum LoadReportMerger {
         var total = histogram()
         for report in reports {
             guard let histograms = report.histograms else {
-                throw LoadGenError("report of worker \(report.workerIndex) carries no histograms (written by an older image-loadgen?)")
+                throw LoadGenError("report of worker \(report.workerIndex) carries no histograms (written by an older image-loadgen?)", code: .invalidData)
             }
             let decoded: Histogram<UInt64>
             do {
                 decoded = try Histogram<UInt64>.decode(compressedBase64: Substring(field(histograms)))
             } catch {
-                throw LoadGenError("report of worker \(report.workerIndex): \(name) histogram: \(error.reason)")
+                throw LoadGenError("report of worker \(report.workerIndex): \(name) histogram: \(error.reason)", code: .invalidData)
             }
             try HistogramLogMerger.add(decoded, to: &total)
         }
@@ -174,7 +175,8 @@ public enum HistogramLogMerger {
     static func add(_ histogram: Histogram<UInt64>, to total: inout Histogram<UInt64>) throws(LoadGenError) {
         guard total.hasLayout(of: histogram) else {
             throw LoadGenError(
-                "histograms of different precision cannot be added (\(histogram.numberOfSignificantValueDigits.rawValue) vs \(total.numberOfSignificantValueDigits.rawValue) significant digits)")
+                "histograms of different precision cannot be added (\(histogram.numberOfSignificantValueDigits.rawValue) vs \(total.numberOfSignificantValueDigits.rawValue) significant digits)",
+                code: .invalidData)
         }
         total.autoResize = true
         total.add(histogram)

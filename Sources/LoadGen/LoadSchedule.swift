@@ -146,14 +146,3 @@ extension Duration {
         return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 }
-
-/// A load-generator failure or bad setting, with a plain one-line reason.
-public struct LoadGenError: Error, CustomStringConvertible, Sendable {
-    public let reason: String
-
-    public init(_ reason: String) {
-        self.reason = reason
-    }
-
-    public var description: String { reason }
-}

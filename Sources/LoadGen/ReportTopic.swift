@@ -70,7 +70,7 @@ public struct ReportTopic: Sendable {
         }
         guard ready.count >= workers else {
             let absent = (0..<workers).filter { ready[$0] == nil }.map(String.init).joined(separator: ", ")
-            throw LoadGenError("start barrier on \(topic): worker(s) \(absent) of run \(runID) did not announce themselves within \(timeout)")
+            throw LoadGenError("start barrier on \(topic): worker(s) \(absent) of run \(runID) did not announce themselves within \(timeout)", code: .timedOut)
         }
         return Date(timeIntervalSince1970: ready.values.max()! + delay.seconds)
     }
@@ -89,7 +89,7 @@ public struct ReportTopic: Sendable {
                 problems.append("\(key): not a report (\(error))")
             }
         }
-        if let problem = problems.first { throw LoadGenError("report topic \(topic): \(problem)") }
+        if let problem = problems.first { throw LoadGenError("report topic \(topic): \(problem)", code: .invalidData) }
         return reports.keys.sorted().map { reports[$0]! }
     }
 
@@ -117,8 +117,8 @@ public struct ReportTopic: Sendable {
         producer.close(timeout: .seconds(30))
         switch outcome.withLock({ $0 }) {
         case .some(.none): return
-        case .some(.some(let error)): throw LoadGenError("could not publish to report topic \(topic): \(error.reason)")
-        case .none: throw LoadGenError("could not publish to report topic \(topic): no acknowledgement")
+        case .some(.some(let error)): throw LoadGenError("could not publish to report topic \(topic): \(error.reason)", code: .publishFailed)
+        case .none: throw LoadGenError("could not publish to report topic \(topic): no acknowledgement", code: .publishFailed)
         }
     }
 
@@ -129,7 +129,7 @@ public struct ReportTopic: Sendable {
         let consumer = try KafkaConsumer(properties: properties, logger: logger)
         defer { consumer.close() }
         guard let partitions = try consumer.metadata(topic: topic).topic(named: topic)?.partitions, !partitions.isEmpty else {
-            throw LoadGenError("report topic \(topic) does not exist; create it (it is in kafka.topics of pipeline.yaml)")
+            throw LoadGenError("report topic \(topic) does not exist; create it (it is in kafka.topics of pipeline.yaml)", code: .missingTopic)
         }
         var remaining: [Int32: Int64] = [:]
         var starts: [KafkaTopicPartitionOffset] = []

@@ -23,7 +23,7 @@ final class RunTopicReader: Sendable {
         self.runID = runID
         self.handler = handler
         guard let partitions = try consumer.metadata(topic: topic).topic(named: topic)?.partitions, !partitions.isEmpty else {
-            throw LoadGenError("topic \(topic) does not exist or has no partitions")
+            throw LoadGenError("topic \(topic) does not exist or has no partitions", code: .missingTopic)
         }
         try consumer.assign(
             try partitions.map { partition in

@@ -19,13 +19,13 @@ public final class HistogramLogWriter: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw LoadGenError("cannot create --histogram-log \(path)")
+                throw LoadGenError("cannot create --histogram-log \(path)", code: .fileAccess)
             }
             handle = try FileHandle(forWritingTo: url)
         } catch let error as LoadGenError {
             throw error
         } catch {
-            throw LoadGenError("cannot create --histogram-log \(path): \(error.localizedDescription)")
+            throw LoadGenError("cannot create --histogram-log \(path): \(error.localizedDescription)", code: .fileAccess)
         }
         let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: startEpochSeconds))
         write(
@@ -80,13 +80,13 @@ public enum HistogramLogReader {
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             if let size = attributes[.size] as? Int, size > fileSizeLimit {
-                throw LoadGenError("histogram log \(path) is larger than \(fileSizeLimit >> 30) GB")
+                throw LoadGenError("histogram log \(path) is larger than \(fileSizeLimit >> 30) GB", code: .invalidData)
             }
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch let error as LoadGenError {
             throw error
         } catch {
-            throw LoadGenError("cannot read histogram log \(path): \(error.localizedDescription)")
+            throw LoadGenError("cannot read histogram log \(path): \(error.localizedDescription)", code: .fileAccess)
         }
         var startTime: Double?
         var baseTime: Double?
@@ -106,13 +106,13 @@ public enum HistogramLogReader {
             guard fields.count == 4, let start = Double(fields[0]), let length = Double(fields[1]), start.isFinite,
                 length.isFinite, start >= 0, length >= 0
             else {
-                throw LoadGenError("histogram log \(path) line \(number + 1) is not an interval (truncated or not a histogram log)")
+                throw LoadGenError("histogram log \(path) line \(number + 1) is not an interval (truncated or not a histogram log)", code: .invalidData)
             }
             let histogram: Histogram<UInt64>
             do {
                 histogram = try Histogram<UInt64>.decode(compressedBase64: fields[3])
             } catch {
-                throw LoadGenError("histogram log \(path) line \(number + 1): \(error.reason)")
+                throw LoadGenError("histogram log \(path) line \(number + 1): \(error.reason)", code: .invalidData)
             }
             // Timestamps are relative to BaseTime (or StartTime) unless they are absolute already, as the
             // reference implementation decides: anything after 2000-01-01 counts as absolute.
@@ -123,7 +123,7 @@ public enum HistogramLogReader {
                     tag: tag, startEpochSeconds: base + start, offsetSeconds: max(0, base + start - logStart),
                     lengthSeconds: length, histogram: histogram))
         }
-        guard !intervals.isEmpty else { throw LoadGenError("histogram log \(path) holds no intervals") }
+        guard !intervals.isEmpty else { throw LoadGenError("histogram log \(path) holds no intervals", code: .invalidData) }
         return intervals
     }
 
