@@ -26,3 +26,21 @@ public struct ConfluentCredentials: Sendable, CustomStringConvertible {
 
     public var description: String { "API key \(apiKey)" }
 }
+
+extension ConfluentCredentials {
+    /// The key and secret from two environment variables: both, or neither (nil); one alone is a mistake worth
+    /// naming.
+    public static func fromEnvironment(
+        _ keyVariable: String, _ secretVariable: String, _ variables: [String: String], purpose: String
+    ) throws(ConfluentInputError) -> ConfluentCredentials? {
+        let key = variables[keyVariable] ?? ""
+        let secret = variables[secretVariable] ?? ""
+        switch (key.isEmpty, secret.isEmpty) {
+        case (false, false): return ConfluentCredentials(apiKey: key, apiSecret: secret)
+        case (true, true): return nil
+        default:
+            throw ConfluentInputError(
+                "set both \(keyVariable) and \(secretVariable) (\(purpose)), or neither", code: .unpairedCredentials)
+        }
+    }
+}

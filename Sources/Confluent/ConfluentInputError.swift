@@ -1,4 +1,5 @@
 import Failure
+import HTTP
 
 /// Bad input found before any request, or a key or name Confluent shows to be the wrong one: the tools report it
 /// on one line and exit 64.
@@ -43,22 +44,15 @@ public struct ConfluentInputError: PipelineError {
                 code: .malformedID)
         }
     }
-}
 
-extension ConfluentCredentials {
-    /// The key and secret from two environment variables: both, or neither (nil); one alone is a mistake worth
-    /// naming.
-    public static func fromEnvironment(
-        _ keyVariable: String, _ secretVariable: String, _ variables: [String: String], purpose: String
-    ) throws(ConfluentInputError) -> ConfluentCredentials? {
-        let key = variables[keyVariable] ?? ""
-        let secret = variables[secretVariable] ?? ""
-        switch (key.isEmpty, secret.isEmpty) {
-        case (false, false): return ConfluentCredentials(apiKey: key, apiSecret: secret)
-        case (true, true): return nil
-        default:
-            throw ConfluentInputError(
-                "set both \(keyVariable) and \(secretVariable) (\(purpose)), or neither", code: .unpairedCredentials)
+    /// HTTPS, or plain HTTP to loopback only: an API key never crosses a network in the clear.
+    public static func checkURL(_ url: String, flag: String) throws(ConfluentInputError) {
+        do {
+            try HTTPClient.checkURL(url, allowsPlainHTTPToAnyHost: false)
+        } catch let error as HTTPClientError {
+            throw ConfluentInputError("\(flag) \(url): \(error.reason)")
+        } catch {
+            throw ConfluentInputError("\(flag) \(url): \(error)")
         }
     }
 }
