@@ -1,64 +1,6 @@
 import Foundation
 import PipelineConfig
 
-/// One managed config whose value on the cluster is not the declared one.
-public struct TopicConfigChange: Sendable, Equatable, Codable {
-    public let name: String
-    /// Nil when the cluster reports no value for it.
-    public let current: String?
-    public let desired: String
-
-    public init(name: String, current: String?, desired: String) {
-        self.name = name
-        self.current = current
-        self.desired = desired
-    }
-}
-
-/// Partitions to add: Kafka only ever raises the count.
-public struct TopicPartitionIncrease: Sendable, Equatable {
-    public let from: Int
-    public let to: Int
-}
-
-/// What it takes to bring one declared topic to its desired state.
-public struct TopicPlanEntry: Sendable, Equatable {
-    public enum Action: String, Sendable, Codable {
-        case create, update, none, refused
-    }
-
-    public let desired: TopicSettings
-    /// Nil when the topic does not exist.
-    public let current: KafkaTopicState?
-    /// Set when partitions must be added: the count now and the count declared.
-    public let partitionIncrease: TopicPartitionIncrease?
-    public let configChanges: [TopicConfigChange]
-    /// Differences no API call can remove, such as fewer partitions than the topic has.
-    public let refusals: [String]
-
-    public var action: Action {
-        if !refusals.isEmpty { return .refused }
-        if current == nil { return .create }
-        return partitionIncrease != nil || !configChanges.isEmpty ? .update : .none
-    }
-}
-
-/// Every declared topic with what it needs, in declaration order.
-public struct TopicPlan: Sendable, Equatable {
-    public let entries: [TopicPlanEntry]
-
-    public init(entries: [TopicPlanEntry]) {
-        self.entries = entries
-    }
-
-    /// Whether `apply` would change anything.
-    public var hasChanges: Bool { entries.contains { $0.action == .create || $0.action == .update } }
-
-    public var refusals: [String] { entries.flatMap(\.refusals) }
-
-    public func count(_ action: TopicPlanEntry.Action) -> Int { entries.filter { $0.action == action }.count }
-}
-
 /// Compares declared topics with the cluster's, on the managed keys only: the partition count, the replication
 /// factor, and the configs the declaration names. Every other config is the server's business, so a server
 /// default never shows up as drift.

@@ -1,57 +1,6 @@
-import Failure
 import Foundation
 import Logging
 import PipelineConfig
-
-/// What `apply` did to one topic.
-public struct TopicApplyResult: Sendable, Equatable, Codable {
-    public enum Outcome: String, Sendable, Codable {
-        /// Created now (or, with validate-only, the cluster said it could be).
-        case created
-        /// Found already there, whether or not it then needed changes; treated as success.
-        case alreadyExisted = "already_existed"
-        case updated
-        case unchanged
-        /// Validate-only: the cluster accepted the change without making it.
-        case validated
-    }
-
-    public let topic: String
-    public let outcome: Outcome
-    /// What was done, one line each, such as "partitions 3 -> 6".
-    public let details: [String]
-}
-
-/// What `destroy` did to one topic.
-public struct TopicDestroyResult: Sendable, Equatable, Codable {
-    public let topic: String
-    /// False when it did not exist.
-    public let deleted: Bool
-}
-
-/// A plan `apply` will not carry out, because some declared state cannot be reached.
-public struct TopicPlanRefusedError: PipelineError {
-    public enum Code: String, CustomStringConvertible, Hashable, Sendable {
-        /// A declared topic asks for what Kafka cannot do to an existing one (fewer partitions, another
-        /// replication factor).
-        case planRefused = "plan_refused"
-
-        public var description: String { rawValue }
-    }
-
-    public let refusals: [String]
-
-    public init(refusals: [String]) {
-        self.refusals = refusals
-    }
-
-    public var code: Code { .planRefused }
-
-    /// The same declaration is refused again until someone edits it.
-    public var failureKind: FailureKind { .permanent }
-
-    public var description: String { "refusing to apply, nothing was changed: " + refusals.joined(separator: "; ") }
-}
 
 /// Brings declared topics to their desired state through Kafka REST: reads them, plans, applies, deletes.
 public struct TopicProvisioner: Sendable {
