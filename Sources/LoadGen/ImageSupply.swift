@@ -1,14 +1,6 @@
 import Foundation
 import JPEG
 
-/// Where the images come from.
-public enum ImageSource: Sendable, Equatable {
-    /// Synthetic images encoded with libjpeg; `pool` 0 encodes every message afresh.
-    case synthetic(width: Int, height: Int, quality: Int, pool: Int, encoders: Int, seed: UInt64)
-    /// Every `.jpg`/`.jpeg` file in a folder, sent in turn.
-    case folder(String)
-}
-
 /// Hands the sender the JPEG for each image id, without encoding on the sending path: a pool and a folder are
 /// encoded or read before the run starts; fresh images are encoded ahead of time by `encoders` threads.
 public final class ImageSupply: Sendable {
