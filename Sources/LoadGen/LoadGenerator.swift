@@ -1,3 +1,4 @@
+import CheckedNumbers
 import Foundation
 import Histogram
 import Kafka
@@ -206,11 +207,12 @@ public final class LoadGenerator: Sendable {
         metrics.finish()
         let seconds = metrics.timeseries
         let report = LoadReport(
-            runID: runID, topic: config.topic, startedAt: ISO8601DateFormatter().string(from: Date() - duration.seconds),
+            runID: runID, topic: config.topic, startedAt: ISO8601DateFormatter().string(from: Date() - duration.secondsValue),
             targetRate: schedule.isPaced ? schedule.stages.map(\.rate).max() ?? 0 : 0,
             achievedRate: metrics.achievedRate, sent: metrics.sent, delivered: metrics.delivered,
             failed: metrics.failed, failures: metrics.failures, bytesDelivered: metrics.bytesDelivered,
-            durationSeconds: duration.seconds, elapsedSeconds: elapsed.seconds, warmupSeconds: config.warmup.seconds,
+            durationSeconds: duration.secondsValue, elapsedSeconds: elapsed.secondsValue,
+            warmupSeconds: config.warmup.secondsValue,
             latencyMilliseconds: metrics.latencySummary, serviceTimeMilliseconds: metrics.serviceTimeSummary,
             scheduleLagMilliseconds: metrics.lagSummary, lateSends: metrics.lateSends, interrupted: interrupted,
             verify: verify,

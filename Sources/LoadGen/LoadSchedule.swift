@@ -1,17 +1,6 @@
 import CheckedNumbers
 import PipelineConfig
 
-/// One step of a load profile: a rate held for a duration. Rate 0 means as fast as possible.
-public struct LoadStage: Sendable, Equatable {
-    public var rate: Double
-    public var duration: Duration
-
-    public init(rate: Double, duration: Duration) {
-        self.rate = rate
-        self.duration = duration
-    }
-}
-
 /// The open-loop schedule: message *i* is due at a fixed offset from the start, whatever happened before, so a
 /// slow broker shows up as latency and lag instead of silently lowering the rate (no coordinated omission).
 ///
@@ -36,7 +25,7 @@ public struct LoadSchedule: Sendable, Equatable {
             // Within maximumRate and Duration.longestAccepted the count fits; beyond them it saturates rather than traps.
             counts.append(
                 stage.rate > 0
-                    ? UInt64(clamping: stage.rate * stage.duration.seconds, rounding: .down) ?? 0 : UInt64.max)
+                    ? UInt64(clamping: stage.rate * stage.duration.secondsValue, rounding: .down) ?? 0 : UInt64.max)
             start += stage.duration
         }
         stageCounts = counts
@@ -131,18 +120,5 @@ public struct LoadSchedule: Sendable, Equatable {
         }
         guard !stages.isEmpty else { throw LoadGenError("--ramp needs at least one rate:duration stage") }
         return stages
-    }
-}
-
-extension Duration {
-    /// As a floating-point number of seconds.
-    public var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-
-    public var microseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 }

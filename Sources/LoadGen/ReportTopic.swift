@@ -1,3 +1,4 @@
+import CheckedNumbers
 import Foundation
 import Kafka
 import Logging
@@ -72,7 +73,7 @@ public struct ReportTopic: Sendable {
             let absent = (0..<workers).filter { ready[$0] == nil }.map(String.init).joined(separator: ", ")
             throw LoadGenError("start barrier on \(topic): worker(s) \(absent) of run \(runID) did not announce themselves within \(timeout)", code: .timedOut)
         }
-        return Date(timeIntervalSince1970: ready.values.max()! + delay.seconds)
+        return Date(timeIntervalSince1970: ready.values.max()! + delay.secondsValue)
     }
 
     /// Every report of a run published so far.

@@ -1,3 +1,4 @@
+import CheckedNumbers
 import Histogram
 
 /// What the sender thread measures: sends, schedule lag, the measured window.
@@ -44,6 +45,6 @@ public struct SendMetrics: Sendable {
     /// Sends in the measured window over the time they spanned.
     public var achievedRate: Double {
         guard measuredSends > 1, let first = firstMeasuredSend, let last = lastMeasuredSend, last > first else { return 0 }
-        return Double(measuredSends - 1) / (last - first).seconds
+        return Double(measuredSends - 1) / (last - first).secondsValue
     }
 }

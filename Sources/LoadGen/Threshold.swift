@@ -1,3 +1,4 @@
+import CheckedNumbers
 import Foundation
 import PipelineConfig
 
@@ -54,7 +55,7 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
         let value = String(compact[range.upperBound...])
         if Self.latencyMetrics[metric] != nil {
             do {
-                limit = try parseDuration(value).seconds * 1000
+                limit = try parseDuration(value).secondsValue * 1000
             } catch {
                 throw LoadGenError("threshold '\(text)': \(error) (latency limits need a unit, for example 50ms)")
             }

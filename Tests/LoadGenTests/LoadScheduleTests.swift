@@ -1,4 +1,5 @@
 @testable import LoadGen
+import CheckedNumbers
 import Testing
 
 struct LoadScheduleTests {
@@ -9,7 +10,7 @@ struct LoadScheduleTests {
     func messageIIsDueAtIOverRate(rate: Double, index: UInt64, due: Duration) throws {
         let schedule = LoadSchedule.constant(rate: rate, duration: .seconds(3600), count: nil)
         let offset = try #require(schedule.dueOffset(of: index))
-        #expect(abs((offset - due).seconds) < 1e-6)
+        #expect(abs((offset - due).secondsValue) < 1e-6)
     }
 
     @Test func durationAndCountBoundTheRun() {
