@@ -35,3 +35,18 @@ extension HTTPClient {
 
     private static let retriableStatuses = Set((100...599).filter { FailureKind(httpStatus: $0) == .retriable })
 }
+
+extension HTTPResponse {
+    /// The body as `type`, or a `ConfluentError` saying that the answer to `operation` is not `shape`.
+    func decode<Value: Decodable>(_ type: Value.Type, answering operation: String, shape: String) throws(ConfluentError)
+        -> Value
+    {
+        do {
+            return try decode(type)
+        } catch {
+            throw ConfluentError(
+                code: .unexpectedResponse, operation: operation, status: status,
+                reason: "the response is not \(shape) (\(error))")
+        }
+    }
+}

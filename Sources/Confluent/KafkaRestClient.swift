@@ -105,16 +105,8 @@ public struct KafkaRestClient: Sendable {
         try await http.send(request, signedWith: credentials, operation: operation, allowing: allowed)
     }
 
-    func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPResponse, _ operation: String) throws
-        -> Value
-    {
-        do {
-            return try response.decode(type)
-        } catch {
-            throw ConfluentError(
-                code: .unexpectedResponse, operation: operation, status: response.status,
-                reason: "the response is not the Kafka REST v3 shape (\(error))")
-        }
+    func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPResponse, _ operation: String) throws -> Value {
+        try response.decode(type, answering: operation, shape: "the Kafka REST v3 shape")
     }
 }
 
