@@ -101,6 +101,8 @@ extension LagSummary {
     }
 }
 
+/// A histogram value (whole microseconds) as the fractional milliseconds reports show. Unlike a conversion of a
+/// `Duration` to a C timeout, nothing here can overflow: every `UInt64` has a `Double` near it.
 func milliseconds(_ microseconds: UInt64) -> Double {
     Double(microseconds) / 1000
 }
