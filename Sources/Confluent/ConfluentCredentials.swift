@@ -1,5 +1,6 @@
 import Foundation
 import HTTP
+import PipelineConfig
 
 /// An API key and its secret, sent as HTTP Basic auth. Only the key id is ever shown: Confluent treats it as a
 /// user name, not a secret, and naming it is what lets a reader tell which key a 401 or 403 was about.
@@ -33,14 +34,13 @@ extension ConfluentCredentials {
     public static func fromEnvironment(
         _ keyVariable: String, _ secretVariable: String, _ variables: [String: String], purpose: String
     ) throws(ConfluentInputError) -> ConfluentCredentials? {
-        let key = variables[keyVariable] ?? ""
-        let secret = variables[secretVariable] ?? ""
-        switch (key.isEmpty, secret.isEmpty) {
-        case (false, false): return ConfluentCredentials(apiKey: key, apiSecret: secret)
-        case (true, true): return nil
-        default:
-            throw ConfluentInputError(
-                "set both \(keyVariable) and \(secretVariable) (\(purpose)), or neither", code: .unpairedCredentials)
+        do {
+            let pair = try CredentialPair.check(
+                key: variables[keyVariable] ?? "", secret: variables[secretVariable] ?? "", keyVariable: keyVariable,
+                secretVariable: secretVariable, purpose: purpose)
+            return pair.map { ConfluentCredentials(apiKey: $0.key, apiSecret: $0.secret) }
+        } catch {
+            throw ConfluentInputError(error.reason, code: .unpairedCredentials)
         }
     }
 }

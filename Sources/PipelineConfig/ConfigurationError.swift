@@ -12,6 +12,8 @@ public struct ConfigurationError: PipelineError, Equatable {
         case secretInConfiguration = "secret_in_configuration"
         /// A key that is unknown, of the wrong type, or out of range.
         case invalidSetting = "invalid_setting"
+        /// An API key without its secret, or a secret without its key.
+        case unpairedCredentials = "unpaired_credentials"
 
         public var description: String { rawValue }
     }
