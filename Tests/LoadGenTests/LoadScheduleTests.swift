@@ -1,5 +1,6 @@
 @testable import LoadGen
 import CheckedNumbers
+import Failure
 import Testing
 
 struct LoadScheduleTests {
@@ -58,7 +59,8 @@ struct LoadScheduleTests {
 
     @Test(arguments: ["", "100", "100:", "fast:10s", "100:10", "100:10x", "0:10s", "-5:10s"])
     func badRampsAreRejected(text: String) {
-        #expect(throws: LoadGenError.self) { try LoadSchedule.parseRamp(text) }
+        let error = #expect(throws: LoadGenError.self) { try LoadSchedule.parseRamp(text) }
+        #expect(error?.code == .invalidInput && error?.failureKind == .permanent)
     }
 }
 
