@@ -282,7 +282,8 @@ public struct ClusterProvisioner: Sendable {
     func checkAdminKey(_ admin: ConfluentCredentials, clusterID: String) async throws {
         let key = try await cloud.apiKey(id: admin.apiKey)
         guard let resource = key?.spec.resource?.id else {
-            throw ConfluentInputError("KAFKA_API_KEY \(admin.apiKey) is not a key Confluent Cloud knows", code: .wrongKey)
+            throw ConfluentInputError(
+                "KAFKA_API_KEY \(admin.apiKey) is not a key Confluent Cloud knows", code: .wrongKey)
         }
         guard resource == clusterID else {
             throw ConfluentInputError(

@@ -37,7 +37,8 @@ public enum HistogramLogReader {
             guard fields.count == 4, let start = Double(fields[0]), let length = Double(fields[1]), start.isFinite,
                 length.isFinite, start >= 0, length >= 0
             else {
-                throw LoadGenError("histogram log \(path) line \(number + 1) is not an interval (truncated or not a histogram log)", code: .invalidData)
+                throw LoadGenError(
+                    "histogram log \(path) line \(number + 1) is not an interval (truncated or not a histogram log)", code: .invalidData)
             }
             let histogram: Histogram<UInt64>
             do {

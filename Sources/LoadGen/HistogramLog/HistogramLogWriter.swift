@@ -25,7 +25,8 @@ public final class HistogramLogWriter: @unchecked Sendable {
         } catch let error as LoadGenError {
             throw error
         } catch {
-            throw LoadGenError("cannot create --histogram-log \(path): \(error.localizedDescription)", code: .fileAccess)
+            throw LoadGenError(
+                "cannot create --histogram-log \(path): \(error.localizedDescription)", code: .fileAccess)
         }
         let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: startEpochSeconds))
         write(

@@ -207,7 +207,8 @@ public final class LoadGenerator: Sendable {
         metrics.finish()
         let seconds = metrics.timeseries
         let report = LoadReport(
-            runID: runID, topic: config.topic, startedAt: ISO8601DateFormatter().string(from: Date() - duration.secondsValue),
+            runID: runID, topic: config.topic,
+            startedAt: ISO8601DateFormatter().string(from: Date() - duration.secondsValue),
             targetRate: schedule.isPaced ? schedule.stages.map(\.rate).max() ?? 0 : 0,
             achievedRate: metrics.achievedRate, sent: metrics.sent, delivered: metrics.delivered,
             failed: metrics.failed, failures: metrics.failures, bytesDelivered: metrics.bytesDelivered,

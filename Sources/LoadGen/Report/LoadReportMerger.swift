@@ -10,18 +10,21 @@ public enum LoadReportMerger {
         guard let first = reports.first else { throw LoadGenError("nothing to merge: no reports", code: .invalidData) }
         let runIDs = Set(reports.map(\.runID))
         guard runIDs.count == 1 else {
-            throw LoadGenError("reports of different runs cannot be merged: \(runIDs.sorted().joined(separator: ", "))", code: .invalidData)
+            throw LoadGenError(
+                "reports of different runs cannot be merged: \(runIDs.sorted().joined(separator: ", "))", code: .invalidData)
         }
         let workers = first.workers
         guard reports.allSatisfy({ $0.workers == workers }) else {
-            throw LoadGenError("reports of run \(first.runID) disagree on the number of workers: \(Set(reports.map(\.workers)).sorted())", code: .invalidData)
+            throw LoadGenError(
+                "reports of run \(first.runID) disagree on the number of workers: \(Set(reports.map(\.workers)).sorted())", code: .invalidData)
         }
         var byIndex: [Int: LoadReport] = [:]
         for report in reports {
             let indices = report.mergedWorkers ?? [report.workerIndex]
             for index in indices {
                 guard (0..<workers).contains(index) else {
-                    throw LoadGenError("report of run \(first.runID) names worker \(index), outside 0…\(workers - 1)", code: .invalidData)
+                    throw LoadGenError(
+                        "report of run \(first.runID) names worker \(index), outside 0…\(workers - 1)", code: .invalidData)
                 }
                 guard byIndex[index] == nil else {
                     throw LoadGenError("worker \(index) of run \(first.runID) reported twice", code: .invalidData)
@@ -124,13 +127,15 @@ public enum LoadReportMerger {
         var total = histogram()
         for report in reports {
             guard let histograms = report.histograms else {
-                throw LoadGenError("report of worker \(report.workerIndex) carries no histograms (written by an older image-loadgen?)", code: .invalidData)
+                throw LoadGenError(
+                    "report of worker \(report.workerIndex) carries no histograms (written by an older image-loadgen?)", code: .invalidData)
             }
             let decoded: Histogram<UInt64>
             do {
                 decoded = try Histogram<UInt64>.decode(compressedBase64: Substring(field(histograms)))
             } catch {
-                throw LoadGenError("report of worker \(report.workerIndex): \(name) histogram: \(error.reason)", code: .invalidData)
+                throw LoadGenError(
+                    "report of worker \(report.workerIndex): \(name) histogram: \(error.reason)", code: .invalidData)
             }
             try HistogramLogMerger.add(decoded, to: &total)
         }
