@@ -113,7 +113,7 @@ public struct ClusterProvisioner: Sendable {
                 plan.add(.keep, "API key \(Self.adminName)", "\(saved.apiKey), owned by \(owner), secret in \(file.path)")
             } else {
                 plan.add(.create, "API key \(Self.adminName)", "owned by \(owner) (the Cloud API key's owner), to manage ACLs; secret to \(file.path)")
-                if apply, let clusterID {
+                if apply, clusterID != nil {
                     let created = try await createKey(
                         name: "\(name)-\(Self.adminName)", owner: owner, cluster: ready, file: file,
                         what: "ACL management by cluster-provision")
