@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "JPEG", dependencies: ["CJPEGShim", "Failure"], swiftSettings: swiftSettings),
         .target(
             name: "PipelineConfig",
-            dependencies: ["CheckedNumbers", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CheckedNumbers", "Failure", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings),
         .target(name: "PipelineMessages", swiftSettings: swiftSettings),
         .target(
@@ -73,7 +73,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "Confluent",
-            dependencies: ["HTTP", "PipelineConfig", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Failure", "HTTP", "PipelineConfig", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(name: "Kubernetes", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
         .target(
@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "LoadGen",
             dependencies: [
-                "CZlib", "CheckedNumbers", "Kafka", "JPEG", "PipelineConfig", "PipelineMessages",
+                "CZlib", "CheckedNumbers", "Failure", "Kafka", "JPEG", "PipelineConfig", "PipelineMessages",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["Failure", "HTTP", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JPEGTests", dependencies: ["Failure", "JPEG", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "PipelineConfigTests", dependencies: ["PipelineConfig"], swiftSettings: swiftSettings),
+        .testTarget(name: "PipelineConfigTests", dependencies: ["Failure", "PipelineConfig"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineMessagesTests", dependencies: ["PipelineMessages"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GoogleTests", dependencies: ["Failure", "Google", "GoogleTestSupport", "HTTP", "TestSupport"],
@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "ConfluentTests",
             dependencies: [
-                "Confluent", "HTTP", "PipelineConfig", "TestSupport", .product(name: "Yams", package: "Yams"),
+                "Confluent", "Failure", "HTTP", "PipelineConfig", "TestSupport", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(
@@ -213,7 +213,7 @@ let package = Package(
         .testTarget(
             name: "LoadGenTests",
             dependencies: [
-                "LoadGen", "JPEG", "Kafka", "PipelineMessages", "TestSupport",
+                "LoadGen", "Failure", "JPEG", "Kafka", "PipelineMessages", "TestSupport",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             exclude: ["empty.yaml", "decode_histogram_log.py"],

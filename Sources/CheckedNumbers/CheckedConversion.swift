@@ -44,7 +44,7 @@ extension Duration {
         self = Duration(checkingSeconds: seconds) ?? (seconds < 0 ? .zero - .longestAccepted : .longestAccepted)
     }
 
-    /// As a floating-point number of seconds.
+    /// As a floating-point number of seconds: the one conversion for rates, reports and metrics.
     public var secondsValue: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18

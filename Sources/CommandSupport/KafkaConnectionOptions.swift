@@ -64,15 +64,15 @@ public struct KafkaConnectionOptions: ParsableArguments {
         var properties = KafkaProperties(configuration.kafka.properties)
         let apiKey = try Self.credential(Self.apiKeyVariable, environment: environment)
         let apiSecret = try Self.credential(Self.apiSecretVariable, environment: environment)
-        switch (apiKey.isEmpty, apiSecret.isEmpty) {
-        case (false, false):
-            properties = properties.merging(.confluentCloud(apiKey: apiKey, apiSecret: apiSecret))
-        case (false, true), (true, false):
-            throw ValidationError(
-                "Please set both \(Self.apiKeyVariable) and \(Self.apiSecretVariable), or neither.")
-        case (true, true):
-            break
+        let pair: (key: String, secret: String)?
+        do {
+            pair = try CredentialPair.check(
+                key: apiKey, secret: apiSecret, keyVariable: Self.apiKeyVariable,
+                secretVariable: Self.apiSecretVariable, purpose: "a Kafka cluster API key")
+        } catch {
+            throw ValidationError("Please \(error.reason).")
         }
+        if let pair { properties = properties.merging(.confluentCloud(apiKey: pair.key, apiSecret: pair.secret)) }
         if let kafkaConfig {
             properties = properties.merging(try KafkaProperties.load(contentsOf: kafkaConfig))
         }

@@ -1,4 +1,5 @@
 import CheckedNumbers
+import Failure
 
 /// Parses durations written the way Go, Kubernetes and most load tools write them: `250ms`, `30s`, `5m`, `1h`,
 /// `1m30s`, `1.5s`. A bare number is refused, since its unit would be a guess, and so is anything longer than
@@ -10,16 +11,18 @@ public func parseDuration(_ text: String) throws(DurationParseError) -> Duration
     ]
     let longest = Duration.longestAccepted.attoseconds
     var rest = Substring(text).drop { $0 == " " }
-    guard !rest.isEmpty else { throw DurationParseError(text: text, reason: "is empty") }
+    guard !rest.isEmpty else { throw DurationParseError(.empty, text: text, reason: "is empty") }
     var total: Int128 = 0
     while !rest.isEmpty {
         let number = rest.prefix { $0.isNumber || $0 == "." }
         rest = rest.dropFirst(number.count)
         let unit = rest.prefix { !$0.isNumber && $0 != "." }
         guard let scale = attosecondsPerUnit[unit.trimmingSuffix(" ")] else {
-            guard !number.isEmpty else { throw DurationParseError(text: text, reason: "does not start with a number") }
+            guard !number.isEmpty else {
+                throw DurationParseError(.notANumber, text: text, reason: "does not start with a number")
+            }
             throw DurationParseError(
-                text: text,
+                unit.isEmpty ? .missingUnit : .unknownUnit, text: text,
                 reason: unit.isEmpty ? "has no unit (use ms, s, m or h)" : "has unknown unit '\(unit)' (use ms, s, m or h)")
         }
         rest = rest.dropFirst(unit.count)
@@ -30,14 +33,14 @@ public func parseDuration(_ text: String) throws(DurationParseError) -> Duration
         guard !(wholeText.isEmpty && fractionText.isEmpty), wholeText.allSatisfy(\.isASCII),
             let fraction = fractionText.isEmpty ? 0 : Double("0." + fractionText), fractionText.allSatisfy(\.isASCII)
         else {
-            throw DurationParseError(text: text, reason: "does not start with a number")
+            throw DurationParseError(.notANumber, text: text, reason: "does not start with a number")
         }
         guard let whole = wholeText.isEmpty ? 0 : Int128(wholeText),
             case let (wholeAttoseconds, overflow) = whole.multipliedReportingOverflow(by: scale), !overflow,
             let fractionAttoseconds = Int128(checking: fraction * Double(scale), rounding: .toNearestOrEven),
             case let term = wholeAttoseconds + fractionAttoseconds, term <= longest, total <= longest - term
         else {
-            throw DurationParseError(text: text, reason: DurationParseError.tooLong)
+            throw DurationParseError(.tooLong, text: text, reason: DurationParseError.tooLong)
         }
         total += term
     }
@@ -52,9 +55,30 @@ extension Substring {
     }
 }
 
-public struct DurationParseError: Error, CustomStringConvertible, Sendable {
+/// A duration flag or setting that `parseDuration` refuses, such as `duration '5' has no unit (use ms, s, m or h)`.
+public struct DurationParseError: PipelineError {
+    public enum Code: String, CustomStringConvertible, Hashable, Sendable {
+        case empty
+        case notANumber = "not_a_number"
+        case missingUnit = "missing_unit"
+        case unknownUnit = "unknown_unit"
+        case tooLong = "too_long"
+
+        public var description: String { rawValue }
+    }
+
+    public let code: Code
     public let text: String
     public let reason: String
+
+    init(_ code: Code, text: String, reason: String) {
+        self.code = code
+        self.text = text
+        self.reason = reason
+    }
+
+    /// Input: the same text is refused again.
+    public var failureKind: FailureKind { .permanent }
 
     public var description: String { "duration '\(text)' \(reason)" }
 

@@ -42,7 +42,8 @@ public struct PipelineConfiguration: Sendable, Equatable {
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
         } catch {
-            throw ConfigurationError(file: file, key: "", reason: "cannot read the file (\(error.localizedDescription))")
+            throw ConfigurationError(
+                code: .unreadableFile, file: file, key: "", reason: "cannot read the file (\(error.localizedDescription))")
         }
         return try parse(text, file: file)
     }
@@ -52,9 +53,10 @@ public struct PipelineConfiguration: Sendable, Equatable {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw ConfigurationError(file: file, line: error.line, key: "", reason: "not valid YAML: \(error.summary)")
+            throw ConfigurationError(
+                code: .invalidYAML, file: file, line: error.line, key: "", reason: "not valid YAML: \(error.summary)")
         } catch {
-            throw ConfigurationError(file: file, key: "", reason: "not valid YAML: \(error)")
+            throw ConfigurationError(code: .invalidYAML, file: file, key: "", reason: "not valid YAML: \(error)")
         }
         try rejectSecrets(in: root, file: file, path: "")
         let reader = try ConfigReader(file: file, path: "", node: root)
@@ -86,7 +88,7 @@ public struct PipelineConfiguration: Sendable, Equatable {
                 let keyPath = path.isEmpty ? key : "\(path).\(key)"
                 if looksSecret(key) {
                     throw ConfigurationError(
-                        file: file, line: name.mark?.line, key: keyPath,
+                        code: .secretInConfiguration, file: file, line: name.mark?.line, key: keyPath,
                         reason: "secrets do not belong in the configuration; set them in the environment "
                             + "(KAFKA_API_KEY, KAFKA_API_SECRET, GOOGLE_APPLICATION_CREDENTIALS) instead")
                 }

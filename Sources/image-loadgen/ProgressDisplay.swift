@@ -1,3 +1,4 @@
+import CheckedNumbers
 import Foundation
 import LoadGen
 
@@ -20,7 +21,7 @@ final class ProgressDisplay: Sendable {
             let progress = generator.progress
             let line = String(
                 format: "\r\u{1B}[K%7.1fs  sent %llu  acked %llu  %.1f/s  p99 %.2f ms  failed %llu  late %llu",
-                progress.elapsed.seconds, progress.sent, progress.delivered, Double(progress.sent - lastSent),
+                progress.elapsed.secondsValue, progress.sent, progress.delivered, Double(progress.sent - lastSent),
                 progress.latencyP99Milliseconds, progress.failed, progress.lateSends)
             lastSent = progress.sent
             FileHandle.standardError.write(Data(line.utf8))

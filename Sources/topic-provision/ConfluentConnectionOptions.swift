@@ -67,36 +67,11 @@ struct ConfluentConnectionOptions: ParsableArguments {
         httpLogger.logLevel = logLevel
         let http = HTTPClient(configuration: configuration, logger: httpLogger)
 
-        let endpoint: String
-        if let configured = value(restEndpoint, Self.endpointVariable, settings.restEndpoint) {
-            try Self.checkURL(configured, flag: "--rest-endpoint")
-            endpoint = configured
-        } else {
-            guard let cloudCredentials,
-                let environment = value(self.environment, Self.environmentVariable, settings.environment)
-            else {
-                throw InputError(
-                    description: "no REST endpoint: pass --rest-endpoint or set \(Self.endpointVariable); or set "
-                        + "\(Self.cloudKeyVariable), \(Self.cloudSecretVariable) and --environment to look it up")
-            }
-            try ConfluentInputError.checkID(
-                environment, prefix: "env-", what: "environment id",
-                source: "--environment, \(Self.environmentVariable) or kafka.environment")
-            try Self.checkURL(cloudAPIRoot, flag: "--cloud-api-root")
-            logger.info("looking up the REST endpoint of \(clusterID) in \(environment)")
-            endpoint = try await ConfluentCloudClient(apiRoot: cloudAPIRoot, credentials: cloudCredentials, http: http)
-                .restEndpoint(clusterID: clusterID, environment: environment)
-            try Self.checkURL(endpoint, flag: "the looked-up REST endpoint")
-        }
+        let endpoint = try await KafkaRestEndpoint.resolve(
+            configured: value(restEndpoint, Self.endpointVariable, settings.restEndpoint), clusterID: clusterID,
+            environment: value(self.environment, Self.environmentVariable, settings.environment),
+            cloudCredentials: cloudCredentials, cloudAPIRoot: cloudAPIRoot, http: http, logger: logger)
         logger.info("cluster \(clusterID) at \(endpoint) with \(kafkaCredentials)")
         return KafkaRestClient(endpoint: endpoint, clusterID: clusterID, credentials: kafkaCredentials, http: http)
-    }
-
-    private static func checkURL(_ url: String, flag: String) throws {
-        do {
-            try HTTPClient.checkURL(url, allowsPlainHTTPToAnyHost: false)
-        } catch let error as HTTPClientError {
-            throw InputError(description: "\(flag) \(url): \(error.reason)")
-        }
     }
 }

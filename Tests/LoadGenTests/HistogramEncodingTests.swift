@@ -1,3 +1,4 @@
+import Failure
 import Foundation
 import Histogram
 @testable import LoadGen
@@ -54,7 +55,8 @@ struct HistogramEncodingTests {
 
     @Test(arguments: ["", "not base64!", "SElTVEZBQUFB", "HISTFAAAACl4nJNpmSzMwMAgwwABTBDKT4GBgdnNYMcCBvsPEBnK7Ilm"])
     func malformedEncodingsAreErrorsNotTraps(text: String) {
-        #expect(throws: LoadGenError.self) { try Histogram<UInt64>.decode(compressedBase64: Substring(text)) }
+        let error = #expect(throws: LoadGenError.self) { try Histogram<UInt64>.decode(compressedBase64: Substring(text)) }
+        #expect(error?.code == .invalidData && error?.failureKind == .permanent)
     }
 
     @Test func aTruncatedEncodingIsAnError() {

@@ -1,4 +1,6 @@
 @testable import LoadGen
+import CheckedNumbers
+import Failure
 import Testing
 
 struct LoadScheduleTests {
@@ -9,7 +11,7 @@ struct LoadScheduleTests {
     func messageIIsDueAtIOverRate(rate: Double, index: UInt64, due: Duration) throws {
         let schedule = LoadSchedule.constant(rate: rate, duration: .seconds(3600), count: nil)
         let offset = try #require(schedule.dueOffset(of: index))
-        #expect(abs((offset - due).seconds) < 1e-6)
+        #expect(abs((offset - due).secondsValue) < 1e-6)
     }
 
     @Test func durationAndCountBoundTheRun() {
@@ -57,7 +59,8 @@ struct LoadScheduleTests {
 
     @Test(arguments: ["", "100", "100:", "fast:10s", "100:10", "100:10x", "0:10s", "-5:10s"])
     func badRampsAreRejected(text: String) {
-        #expect(throws: LoadGenError.self) { try LoadSchedule.parseRamp(text) }
+        let error = #expect(throws: LoadGenError.self) { try LoadSchedule.parseRamp(text) }
+        #expect(error?.code == .invalidInput && error?.failureKind == .permanent)
     }
 }
 

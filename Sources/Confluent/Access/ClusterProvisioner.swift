@@ -3,64 +3,6 @@ import HTTP
 import Logging
 import PipelineConfig
 
-/// What `cluster-provision` manages, after flags, environment and configuration are merged and checked.
-public struct ClusterProvisionSettings: Sendable {
-    /// `env-…`.
-    public var environment: String
-    public var cluster: ConfluentClusterSettings
-    /// The region, resolved (`kafka.cluster.region`, else `google.region`).
-    public var region: String
-    public var access: PipelineAccess
-    /// Where each program's env file goes. Default in the tool: `.secrets/confluent`.
-    public var secretsDirectory: String
-    /// A cluster API key able to manage ACLs (`KAFKA_API_KEY`), when the user brings one; otherwise apply keeps
-    /// its own, owned by the Cloud API key's owner, in `cluster-admin.env`.
-    public var adminCredentials: ConfluentCredentials?
-    /// Gives up waiting for the cluster or a key after this long.
-    public var timeout: Duration
-    /// First wait between polls; doubles up to 30 s.
-    public var pollInterval: Duration
-
-    public init(
-        environment: String, cluster: ConfluentClusterSettings, region: String, access: PipelineAccess,
-        secretsDirectory: String, adminCredentials: ConfluentCredentials?, timeout: Duration, pollInterval: Duration
-    ) {
-        self.environment = environment
-        self.cluster = cluster
-        self.region = region
-        self.access = access
-        self.secretsDirectory = secretsDirectory
-        self.adminCredentials = adminCredentials
-        self.timeout = timeout
-        self.pollInterval = pollInterval
-    }
-
-    /// Checks what can be checked without a request; the first problem, as one sentence.
-    public func validate() throws {
-        try ConfluentInputError.checkID(
-            environment, prefix: "env-", what: "environment id",
-            source: "--environment, CONFLUENT_ENVIRONMENT_ID or kafka.environment")
-        if cluster.cloud == .gcp, let problem = GoogleCloudRegions.problem(with: region) {
-            throw ConfluentInputError("kafka.cluster.region: \(problem)")
-        }
-        guard region.range(of: "^[a-z]+[a-z0-9-]*[0-9a-z]$", options: .regularExpression) != nil else {
-            throw ConfluentInputError("kafka.cluster.region '\(region)' is not a cloud region such as us-east-1 or eastus")
-        }
-        if cluster.kind == .basic, cluster.availability == .multiZone {
-            throw ConfluentInputError("a Basic cluster is single-zone only: use type: Standard for MULTI_ZONE")
-        }
-    }
-
-    var clusterConfig: ConfluentCluster.Config {
-        ConfluentCluster.Config(kind: cluster.kind.rawValue, cku: cluster.kind == .dedicated ? cluster.dedicatedCKUs : nil)
-    }
-
-    var clusterDescription: String {
-        "\(cluster.kind.rawValue)\(cluster.kind == .dedicated ? " \(cluster.dedicatedCKUs) CKU" : ""), "
-            + "\(cluster.cloud.rawValue) \(region), \(cluster.availability.rawValue), in \(environment)"
-    }
-}
-
 /// Creates, declaratively, the Confluent Cloud side of the pipeline: a cluster, a service account per program,
 /// a cluster-scoped API key for each (its secret written only to the program's 0600 env file), and the ACLs each
 /// needs and no more. `plan` reads only; `apply` creates what is missing and waits until it works; a second
@@ -142,7 +84,7 @@ public struct ClusterProvisioner: Sendable {
             guard found.count <= 1 else {
                 throw ConfluentInputError(
                     "\(found.count) service accounts are named \(program.serviceAccountName); delete the extra ones or "
-                        + "rename kafka.cluster.name")
+                        + "rename kafka.cluster.name", code: .ambiguousName)
             }
             if let account = found.first, let id = account.id {
                 accounts[program.name] = id
@@ -171,7 +113,7 @@ public struct ClusterProvisioner: Sendable {
                 plan.add(.keep, "API key \(Self.adminName)", "\(saved.apiKey), owned by \(owner), secret in \(file.path)")
             } else {
                 plan.add(.create, "API key \(Self.adminName)", "owned by \(owner) (the Cloud API key's owner), to manage ACLs; secret to \(file.path)")
-                if apply, let clusterID {
+                if apply, clusterID != nil {
                     let created = try await createKey(
                         name: "\(name)-\(Self.adminName)", owner: owner, cluster: ready, file: file,
                         what: "ACL management by cluster-provision")
@@ -323,15 +265,16 @@ public struct ClusterProvisioner: Sendable {
         } catch let error as ConfluentError where error.isAuthenticationFailure {
             throw ConfluentInputError(
                 "CONFLUENT_CLOUD_API_KEY \(keyID) was refused by the Cloud API: it needs a Cloud API key "
-                    + "(`confluent api-key create --resource cloud`), not a Kafka cluster key, and its secret")
+                    + "(`confluent api-key create --resource cloud`), not a Kafka cluster key, and its secret", code: .wrongKey)
         }
         guard let key, let owner = key.spec.owner?.id else {
-            throw ConfluentInputError("CONFLUENT_CLOUD_API_KEY \(keyID): the Cloud API does not know this key")
+            throw ConfluentInputError(
+                "CONFLUENT_CLOUD_API_KEY \(keyID): the Cloud API does not know this key", code: .wrongKey)
         }
         if let resource = key.spec.resource?.id, resource.hasPrefix("lkc-") {
             throw ConfluentInputError(
                 "CONFLUENT_CLOUD_API_KEY \(keyID) is scoped to cluster \(resource); use a Cloud API key "
-                    + "(`confluent api-key create --resource cloud`)")
+                    + "(`confluent api-key create --resource cloud`)", code: .wrongKey)
         }
         return owner
     }
@@ -339,12 +282,13 @@ public struct ClusterProvisioner: Sendable {
     func checkAdminKey(_ admin: ConfluentCredentials, clusterID: String) async throws {
         let key = try await cloud.apiKey(id: admin.apiKey)
         guard let resource = key?.spec.resource?.id else {
-            throw ConfluentInputError("KAFKA_API_KEY \(admin.apiKey) is not a key Confluent Cloud knows")
+            throw ConfluentInputError(
+                "KAFKA_API_KEY \(admin.apiKey) is not a key Confluent Cloud knows", code: .wrongKey)
         }
         guard resource == clusterID else {
             throw ConfluentInputError(
                 "KAFKA_API_KEY \(admin.apiKey) is scoped to \(resource), not to cluster \(clusterID); unset it to let "
-                    + "cluster-provision make its own, or use a key of \(clusterID)")
+                    + "cluster-provision make its own, or use a key of \(clusterID)", code: .wrongKey)
         }
     }
 
@@ -354,21 +298,21 @@ public struct ClusterProvisioner: Sendable {
         guard named.count <= 1 else {
             throw ConfluentInputError(
                 "\(named.count) clusters in \(settings.environment) are named \(settings.cluster.name): "
-                    + "rename one, or set kafka.cluster.name to tell them apart")
+                    + "rename one, or set kafka.cluster.name to tell them apart", code: .ambiguousName)
         }
         return named.first
     }
 
     func failed(_ cluster: ConfluentCluster) -> ConfluentError {
         ConfluentError(
-            operation: "provision cluster \(cluster.spec.display_name) (\(cluster.id ?? "?"))", status: nil, errorCode: nil,
-            message: "Confluent reports status.phase FAILED for \(cluster.spec.config.kind) in \(cluster.spec.cloud) "
+            code: .clusterFailed, operation: "provision cluster \(cluster.spec.display_name) (\(cluster.id ?? "?"))",
+            reason: "Confluent reports status.phase FAILED for \(cluster.spec.config.kind) in \(cluster.spec.cloud) "
                 + "\(cluster.spec.region); run destroy, check the region and type are offered to your organization, and apply again")
     }
 
     func waitUntilProvisioned(_ cluster: ConfluentCluster) async throws -> ConfluentCluster {
         guard let id = cluster.id else {
-            throw ConfluentError(operation: "create cluster", status: nil, errorCode: nil, message: "the answer has no id")
+            throw ConfluentError(code: .unexpectedResponse, operation: "create cluster", reason: "the answer has no id")
         }
         var current = cluster
         try await poll("cluster \(current.spec.display_name) (\(id))") {
@@ -376,7 +320,7 @@ public struct ClusterProvisioner: Sendable {
             if current.status?.phase == "FAILED" { throw failed(current) }
             guard let next = try await cloud.cluster(id: id, environment: settings.environment) else {
                 throw ConfluentError(
-                    operation: "wait for cluster \(id)", status: 404, errorCode: nil, message: "the cluster disappeared")
+                    code: .httpStatus(404), operation: "wait for cluster \(id)", status: 404, reason: "the cluster disappeared")
             }
             current = next
             if current.status?.phase == "PROVISIONED" { return nil }
@@ -416,8 +360,8 @@ public struct ClusterProvisioner: Sendable {
             let elapsed = clock.now - start
             guard elapsed < settings.timeout else {
                 throw ConfluentError(
-                    operation: "wait for \(what)", status: nil, errorCode: nil,
-                    message: "still \(state) after \(settings.timeout); it carries on at Confluent: run apply again "
+                    code: .timedOut, operation: "wait for \(what)",
+                    reason: "still \(state) after \(settings.timeout); it carries on at Confluent: run apply again "
                         + "later, or raise --timeout")
             }
             progress("waiting for \(what): \(state) (\(elapsed.components.seconds)s)")
@@ -432,14 +376,14 @@ public struct ClusterProvisioner: Sendable {
     ) async throws -> ConfluentCredentials {
         guard let cluster, let clusterID = cluster.id else {
             throw ConfluentError(
-                operation: "create API key \(name)", status: nil, errorCode: nil, message: "the cluster is not provisioned")
+                code: .clusterFailed, operation: "create API key \(name)", reason: "the cluster is not provisioned")
         }
         let key = try await cloud.createAPIKey(
             name: name, description: "\(what) on \(clusterID); \(Self.marker)", owner: owner, cluster: clusterID,
             environment: settings.environment)
         guard let id = key.id, let secret = key.spec.secret else {
             throw ConfluentError(
-                operation: "create API key \(name)", status: nil, errorCode: nil, message: "the answer holds no id or secret")
+                code: .unexpectedResponse, operation: "create API key \(name)", reason: "the answer holds no id or secret")
         }
         let settings = [
             (SecretsFile.bootstrapVariable, cluster.bootstrapServers), ("KAFKA_ID", clusterID),
@@ -468,8 +412,8 @@ public struct ClusterProvisioner: Sendable {
             return try await body()
         } catch let error as ConfluentError where error.isAuthorizationFailure {
             throw ConfluentError(
-                operation: error.operation, status: error.status, errorCode: error.errorCode,
-                message: "\(error.message); API key \(admin.apiKey) may not manage ACLs on this cluster: give its owner "
+                code: error.code, operation: error.operation, status: error.status,
+                reason: "\(error.reason); API key \(admin.apiKey) may not manage ACLs on this cluster: give its owner "
                     + "the CloudClusterAdmin role on it, or set KAFKA_API_KEY and KAFKA_API_SECRET to a key that has it")
         }
     }

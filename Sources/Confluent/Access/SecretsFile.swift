@@ -40,7 +40,7 @@ public struct SecretsFile: Sendable {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, 0o600)
         guard descriptor >= 0 else {
             throw ConfluentError(
-                operation: "write \(path)", status: nil, errorCode: nil, message: String(cString: strerror(errno)))
+                code: .fileNotWritten, operation: "write \(path)", reason: String(cString: strerror(errno)))
         }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
@@ -48,7 +48,7 @@ public struct SecretsFile: Sendable {
         guard written == bytes.count, closed == 0, rename(temporary, path) == 0 else {
             unlink(temporary)
             throw ConfluentError(
-                operation: "write \(path)", status: nil, errorCode: nil, message: String(cString: strerror(errno)))
+                code: .fileNotWritten, operation: "write \(path)", reason: String(cString: strerror(errno)))
         }
     }
 

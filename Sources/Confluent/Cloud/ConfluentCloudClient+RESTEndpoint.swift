@@ -16,8 +16,8 @@ extension ConfluentCloudClient {
         guard let endpoint, !endpoint.isEmpty else {
             let phase = cluster.status.map { " (cluster phase \($0.phase))" } ?? ""
             throw ConfluentError(
-                operation: operation, status: response.status, errorCode: nil,
-                message: "the cluster has no single REST endpoint\(phase); pass --rest-endpoint")
+                code: .unexpectedResponse, operation: operation, status: response.status,
+                reason: "the cluster has no single REST endpoint\(phase); pass --rest-endpoint")
         }
         return endpoint
     }

@@ -29,13 +29,13 @@ public struct ConfluentCloudClient: Sendable {
     }
 
     func decode<Value: Decodable>(_ type: Value.Type, _ response: HTTPResponse, _ operation: String) throws -> Value {
-        do {
-            return try response.decode(type)
-        } catch {
-            throw ConfluentError(
-                operation: operation, status: response.status, errorCode: nil,
-                message: "the response is not the shape the API documents (\(error))")
-        }
+        try response.decode(type, answering: operation, shape: "the shape the API documents")
+    }
+
+    /// The resource at `url`, or nil when Confluent does not know it (404).
+    func readIfPresent<Value: Decodable>(_ url: String, _ operation: String) async throws -> Value? {
+        let response = try await send(HTTPRequest(.get, url), operation, allowing: [404])
+        return response.status == 404 ? nil : try decode(Value.self, response, operation)
     }
 
     func list<Element: Decodable>(_ first: String, _ operation: String) async throws -> [Element] {
@@ -57,10 +57,8 @@ public struct ConfluentCloudClient: Sendable {
 
     /// The cluster, or nil when Confluent does not know it (404).
     public func cluster(id: String, environment: String) async throws -> ConfluentCluster? {
-        let operation = "read cluster \(id) in \(environment)"
-        let response = try await send(
-            HTTPRequest(.get, url("/cmk/v2/clusters/\(id)", [("environment", environment)])), operation, allowing: [404])
-        return response.status == 404 ? nil : try decode(ConfluentCluster.self, response, operation)
+        try await readIfPresent(
+            url("/cmk/v2/clusters/\(id)", [("environment", environment)]), "read cluster \(id) in \(environment)")
     }
 
     public func createCluster(_ spec: ConfluentCluster.Spec) async throws -> ConfluentCluster {
@@ -115,9 +113,7 @@ public struct ConfluentCloudClient: Sendable {
 
     /// The key, or nil when it does not exist.
     public func apiKey(id: String) async throws -> ConfluentAPIKey? {
-        let operation = "read API key \(id)"
-        let response = try await send(HTTPRequest(.get, url("/iam/v2/api-keys/\(id)")), operation, allowing: [404])
-        return response.status == 404 ? nil : try decode(ConfluentAPIKey.self, response, operation)
+        try await readIfPresent(url("/iam/v2/api-keys/\(id)"), "read API key \(id)")
     }
 
     public func apiKeys(owner: String, resource: String) async throws -> [ConfluentAPIKey] {

@@ -23,7 +23,9 @@ public final class EmbeddedHTTPServer: Sendable {
             address: address, timeout: 60, logger: .disabled, handler: ClosureHandler(handler: handler))
         let task = Task { try await server.run() }
         do {
-            try await server.waitUntilListening(timeout: 10)
+            // Binding is immediate; the wait is for the accept loop's task to be scheduled, which can take seconds
+            // on a machine whose cooperative threads are all busy (two on two cores).
+            try await server.waitUntilListening(timeout: 60)
         } catch {
             task.cancel()
             throw error

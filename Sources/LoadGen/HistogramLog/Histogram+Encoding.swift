@@ -42,31 +42,31 @@ extension Histogram where Count == UInt64 {
 
     /// Decodes what `compressedBase64()` (or any HdrHistogram) wrote; anything malformed is an error, never a trap.
     static func decode(compressedBase64 text: Substring) throws(LoadGenError) -> Self {
-        guard let framed = Data(base64Encoded: String(text)) else { throw LoadGenError("histogram is not valid base64") }
+        guard let framed = Data(base64Encoded: String(text)) else { throw LoadGenError("histogram is not valid base64", code: .invalidData) }
         var reader = BigEndianReader(framed)
         guard try reader.uint32() == compressedEncodingCookie else {
-            throw LoadGenError("histogram is not in HdrHistogram's compressed V2 encoding")
+            throw LoadGenError("histogram is not in HdrHistogram's compressed V2 encoding", code: .invalidData)
         }
         let length = Int(try reader.uint32())
-        guard length <= reader.remaining else { throw LoadGenError("histogram is truncated") }
+        guard length <= reader.remaining else { throw LoadGenError("histogram is truncated", code: .invalidData) }
         let encoded = try Zlib.decompress(try reader.bytes(length), limit: decodedSizeLimit)
         reader = BigEndianReader(encoded)
         guard try reader.uint32() == encodingCookie else {
-            throw LoadGenError("histogram is not in HdrHistogram's V2 encoding")
+            throw LoadGenError("histogram is not in HdrHistogram's V2 encoding", code: .invalidData)
         }
         let payloadLength = Int(try reader.uint32())
-        guard try reader.uint32() == 0 else { throw LoadGenError("histograms with a normalizing index offset are not supported") }
+        guard try reader.uint32() == 0 else { throw LoadGenError("histograms with a normalizing index offset are not supported", code: .invalidData) }
         let digits = try reader.uint32()
         let lowest = try reader.uint64()
         let highest = try reader.uint64()
         _ = try reader.uint64()  // integer-to-double ratio: only for double histograms
         guard let significantDigits = SignificantDigits(rawValue: Int8(clamping: digits)), digits <= 5 else {
-            throw LoadGenError("histogram has \(digits) significant digits (0 to 5 allowed)")
+            throw LoadGenError("histogram has \(digits) significant digits (0 to 5 allowed)", code: .invalidData)
         }
         guard lowest >= 1, lowest <= 1 << 40, highest >= 2 * lowest else {
-            throw LoadGenError("histogram has an impossible value range \(lowest)…\(highest)")
+            throw LoadGenError("histogram has an impossible value range \(lowest)…\(highest)", code: .invalidData)
         }
-        guard payloadLength <= reader.remaining else { throw LoadGenError("histogram payload is truncated") }
+        guard payloadLength <= reader.remaining else { throw LoadGenError("histogram payload is truncated", code: .invalidData) }
         var histogram = Self(
             lowestDiscernibleValue: lowest, highestTrackableValue: highest, numberOfSignificantValueDigits: significantDigits)
         histogram.autoResize = true
@@ -76,11 +76,11 @@ extension Histogram where Count == UInt64 {
         while payload.remaining > 0 {
             let number = try payload.zigZag()
             if number < 0 {
-                guard number > -Int64(Int32.max) else { throw LoadGenError("histogram payload is corrupt") }
+                guard number > -Int64(Int32.max) else { throw LoadGenError("histogram payload is corrupt", code: .invalidData) }
                 index += Int(-number)
                 continue
             }
-            guard let value = layout.value(atIndex: index) else { throw LoadGenError("histogram payload is corrupt") }
+            guard let value = layout.value(atIndex: index) else { throw LoadGenError("histogram payload is corrupt", code: .invalidData) }
             if number > 0 { histogram.record(value, count: UInt64(number)) }
             index += 1
         }
@@ -164,7 +164,7 @@ struct BigEndianReader {
     var remaining: Int { data.endIndex - position }
 
     mutating func bytes(_ count: Int) throws(LoadGenError) -> Data {
-        guard count >= 0, count <= remaining else { throw LoadGenError("histogram is truncated") }
+        guard count >= 0, count <= remaining else { throw LoadGenError("histogram is truncated", code: .invalidData) }
         defer { position += count }
         return data[position..<position + count]
     }

@@ -24,7 +24,7 @@ enum Zlib {
     static func decompress(_ data: Data, limit: Int) throws(LoadGenError) -> Data {
         var stream = z_stream()
         guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw LoadGenError("zlib could not start inflating")
+            throw LoadGenError("zlib could not start inflating", code: .invalidData)
         }
         defer { inflateEnd(&stream) }
         var output = Data()
@@ -43,8 +43,8 @@ enum Zlib {
                 }
             } while status == Z_OK && output.count <= limit
         }
-        guard output.count <= limit else { throw LoadGenError("compressed data inflates beyond \(limit) bytes") }
-        guard status == Z_STREAM_END else { throw LoadGenError("compressed data is truncated or corrupt (zlib status \(status))") }
+        guard output.count <= limit else { throw LoadGenError("compressed data inflates beyond \(limit) bytes", code: .invalidData) }
+        guard status == Z_STREAM_END else { throw LoadGenError("compressed data is truncated or corrupt (zlib status \(status))", code: .invalidData) }
         return output
     }
 }
