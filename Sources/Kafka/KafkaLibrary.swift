@@ -1,4 +1,3 @@
-import CRdKafka
 import Foundation
 import Logging
 import Synchronization
@@ -14,11 +13,11 @@ public enum KafkaLibrary {
 
     /// The version linked at run time, which may be newer than the headers this was built against.
     public static var linkedVersion: KafkaVersion {
-        KafkaVersion(packed: rd_kafka_version())
+        RDKafkaVersion.linked
     }
 
     public static var linkedVersionString: String {
-        String(cString: rd_kafka_version_str())
+        RDKafkaVersion.linkedString
     }
 
     /// The start-up warnings for the linked library, if any.
@@ -70,28 +69,4 @@ public enum KafkaLibrary {
         host = String(host.split(separator: ":").first ?? "")
         return host == "localhost" || host.hasPrefix("127.")
     }
-}
-
-/// A librdkafka version, comparable.
-public struct KafkaVersion: Comparable, Sendable, CustomStringConvertible {
-    public let major: Int
-    public let minor: Int
-    public let patch: Int
-
-    public init(major: Int, minor: Int, patch: Int) {
-        self.major = major
-        self.minor = minor
-        self.patch = patch
-    }
-
-    /// From librdkafka's packed hex form `0xMMmmrrxx`.
-    init(packed: Int32) {
-        self.init(major: Int((packed >> 24) & 0xFF), minor: Int((packed >> 16) & 0xFF), patch: Int((packed >> 8) & 0xFF))
-    }
-
-    public static func < (lhs: KafkaVersion, rhs: KafkaVersion) -> Bool {
-        (lhs.major, lhs.minor, lhs.patch) < (rhs.major, rhs.minor, rhs.patch)
-    }
-
-    public var description: String { "\(major).\(minor).\(patch)" }
 }
