@@ -5,7 +5,8 @@ import Synchronization
 /// A Kafka consumer: subscribe with a group, or assign partitions; poll; commit.
 ///
 /// Auto-commit is off by default (`enable.auto.commit=false`): callers commit what they have processed, which is
-/// what at-least-once processing needs. `poll` blocks: call it from a thread of your own.
+/// what at-least-once processing needs. `poll` blocks: call it from a thread of your own. Properties that only
+/// producers read are left out, so one set of properties can serve both.
 ///
 /// The consumer has no thread of its own: callbacks run inside `poll`, `commit` and `close` on the caller's
 /// thread. Released without `close()`, it closes in its `deinit`, so it still leaves its group at once and the

@@ -5,7 +5,8 @@ import Logging
 /// order librdkafka reports them.
 ///
 /// Idempotence is on by default (`enable.idempotence=true`), so retries after a lost connection neither lose nor
-/// duplicate messages; any property can be overridden.
+/// duplicate messages; any property can be overridden. Properties that only consumers read are left out, so one
+/// set of properties can serve both.
 ///
 /// Call `close()` when done. A producer released without it (an error thrown first, say) flushes in its `deinit`,
 /// for up to `defaultCloseTimeout`, and logs how many messages it could not deliver; each of those is also reported
