@@ -56,17 +56,20 @@ public enum KafkaLibrary {
     static func warnIfUntested(properties: KafkaProperties, logger: Logger) {
         guard warned.withLock({ done in defer { done = true }; return !done }) else { return }
         let bootstrap = properties["bootstrap.servers"] ?? properties["metadata.broker.list"] ?? ""
-        let remote = !bootstrap.isEmpty && !bootstrap.split(separator: ",").allSatisfy { Self.isLoopback(String($0)) }
+        let remote = !bootstrap.isEmpty && !bootstrap.split(separator: ",").allSatisfy { Self.isLoopbackBroker(String($0)) }
         for warning in warnings(remoteCluster: remote) {
             logger.warning("\(warning)", metadata: [KafkaLoggingKeys.librdkafkaVersion: "\(linkedVersionString)"])
         }
     }
 
-    static func isLoopback(_ broker: String) -> Bool {
-        var host = broker.trimmingCharacters(in: .whitespaces)
+    /// Whether a `bootstrap.servers` entry (`host:port`, `[::1]:9092`, `SASL_SSL://host:port`) names this machine.
+    /// The host rule is HTTP's `HTTPClient.isLoopback`; this one first takes the host out of a broker string.
+    static func isLoopbackBroker(_ broker: String) -> Bool {
+        var host = broker.trimmingCharacters(in: .whitespaces).lowercased()
         if let scheme = host.range(of: "://") { host = String(host[scheme.upperBound...]) }
         if host.hasPrefix("[") { return host.hasPrefix("[::1]") }
         host = String(host.split(separator: ":").first ?? "")
-        return host == "localhost" || host.hasPrefix("127.")
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return host == "localhost" || (octets.count == 4 && octets.allSatisfy { UInt8($0) != nil } && octets[0] == "127")
     }
 }
