@@ -59,7 +59,10 @@ public final class KafkaProducer: Sendable {
             throw refusal
         }
         while true {
-            guard let error = poller.client.produce(message, id: id) else { return }
+            guard let error = poller.client.produce(message, id: id) else {
+                poller.didAccept()
+                return
+            }
             guard error.code == .queueFull else { throw error }
             // The poller frees room as reports arrive; a short sleep keeps this loop off the CPU meanwhile.
             usleep(200)

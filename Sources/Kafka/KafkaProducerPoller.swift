@@ -11,6 +11,10 @@ final class KafkaProducerPoller: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
     private let finished = DispatchSemaphore(value: 0)
+    /// Messages librdkafka accepted, and reports served: the difference is what it still holds. (Its own
+    /// `outq_len` counts queued events and requests too.)
+    private let accepted = Atomic(0)
+    private let reported = Atomic(0)
     private static let threadKey = "kafka.producer.poller"
 
     private struct State {
@@ -44,6 +48,11 @@ final class KafkaProducerPoller: Sendable {
         thread.start()
     }
 
+    /// Counts a message librdkafka accepted; its report is still to come.
+    func didAccept() {
+        accepted.add(1, ordering: .releasing)
+    }
+
     /// Why the producer takes no more messages, if it does not.
     var refusal: KafkaError? {
         state.withLock { state in
@@ -60,7 +69,7 @@ final class KafkaProducerPoller: Sendable {
             return state.failedDeliveries
         }
         guard let failedBefore else { return nil }
-        let pending = client.outQueueLength
+        let pending = accepted.load(ordering: .acquiring) - reported.load(ordering: .acquiring)
         // Only this thread serves the reports that a flush waits for; called from a delivery handler (which let go
         // of the last reference to the producer), it cannot wait for them.
         if Thread.current.threadDictionary[Self.threadKey] as? ObjectIdentifier == ObjectIdentifier(self) {
@@ -91,6 +100,7 @@ final class KafkaProducerPoller: Sendable {
     private func handle(_ event: RDKafkaEvent) {
         switch event {
         case .deliveryReports(let reports):
+            reported.add(reports.count, ordering: .releasing)
             let failures = reports.count { $0.error != nil }
             if failures > 0 {
                 state.withLock { $0.failedDeliveries += failures }
