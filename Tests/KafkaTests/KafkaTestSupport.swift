@@ -84,11 +84,9 @@ final class LogRecorder: Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
-            let record = Record(level: level, message: message.description, metadata: self.metadata.merging(metadata ?? [:]) { _, new in new })
+        func log(event: LogEvent) {
+            let metadata = self.metadata.merging(event.metadata ?? [:]) { _, new in new }
+            let record = Record(level: event.level, message: event.message.description, metadata: metadata)
             recorder.records.withLock { $0.append(record) }
         }
     }

@@ -26,10 +26,11 @@ enum RDKafkaPropertyScope {
         "share.acknowledgement.mode",
     ]
 
-    /// Properties that an older librdkafka gave to producers only, and the first version that gives them to both:
-    /// KIP-580 (2.3.0) made every client back off by `retry.backoff.ms`.
+    /// Properties that an older librdkafka gave to producers only, and the first version that gives them to both
+    /// (the retry backoffs of KIP-580 became every client's in 2.5.0).
     static let producerOnlyBefore: [String: KafkaVersion] = [
-        "retry.backoff.ms": KafkaVersion(major: 2, minor: 3, patch: 0)
+        "retry.backoff.ms": KafkaVersion(major: 2, minor: 5, patch: 0),
+        "retry.backoff.max.ms": KafkaVersion(major: 2, minor: 5, patch: 0),
     ]
 
     /// Whether a client of this kind, on the linked librdkafka, reads the property.
