@@ -48,6 +48,10 @@ final class KafkaProducerPoller: Sendable {
         thread.start()
     }
 
+    private var pendingMessages: Int {
+        accepted.load(ordering: .acquiring) - reported.load(ordering: .acquiring)
+    }
+
     /// Counts a message librdkafka accepted; its report is still to come.
     func didAccept() {
         accepted.add(1, ordering: .releasing)
@@ -61,7 +65,7 @@ final class KafkaProducerPoller: Sendable {
     }
 
     /// Flushes for up to `timeout`, then purges what is left, whose reports say so, and waits until the thread has
-    /// served the last report and ended. Nil when the poller was already stopped.
+    /// served the last report and ended. Nil when the poller was already stopped, or when it cannot wait.
     func stop(timeout: Duration) -> StopOutcome? {
         let failedBefore: Int? = state.withLock { state in
             guard !state.stopping else { return nil }
@@ -69,15 +73,16 @@ final class KafkaProducerPoller: Sendable {
             return state.failedDeliveries
         }
         guard let failedBefore else { return nil }
-        let pending = accepted.load(ordering: .acquiring) - reported.load(ordering: .acquiring)
+        let pending = pendingMessages
         // Only this thread serves the reports that a flush waits for; called from a delivery handler (which let go
-        // of the last reference to the producer), it cannot wait for them.
+        // of the last reference to the producer), it cannot wait for them. The thread still serves them as they
+        // come, and ends once none is left.
         if Thread.current.threadDictionary[Self.threadKey] as? ObjectIdentifier == ObjectIdentifier(self) {
-            logger.error("producer released inside its own delivery handler: \(pending) messages not waited for")
-            return StopOutcome(pending: pending, undelivered: pending)
+            logger.warning("producer released inside its own delivery handler: not waiting for \(pending) messages")
+            return nil
         }
         if !client.flush(timeout: timeout) {
-            logger.warning("purging \(client.outQueueLength) undelivered messages after \(timeout)")
+            logger.warning("purging \(pendingMessages) undelivered messages after \(timeout)")
             client.purge()
             _ = client.flush(timeout: .seconds(5))
         }

@@ -63,6 +63,39 @@ struct KafkaReleaseWithoutCloseTests {
         #expect(committed.map(\.offset) == [3])
     }
 
+    /// The polling thread cannot wait for itself: it goes on serving the reports, and ends when none is left.
+    @Test func aProducerReleasedByItsOwnDeliveryHandlerKeepsReporting() throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        try cluster.createTopic("self-released", partitions: 1)
+        let log = DeliveryLog()
+        let recorder = LogRecorder()
+        let holder = Mutex<KafkaProducer?>(nil)
+        // With the broker down, no report can come before the test lets go of its own reference.
+        try cluster.setBrokerDown(1)
+        do {
+            let producer = try KafkaProducer(
+                properties: KafkaProperties(["bootstrap.servers": cluster.bootstrapServers]), logger: recorder.logger
+            ) { report in
+                log.record(report)
+                // Taken out under the lock, released here: on the polling thread, when this was the last reference.
+                let released = holder.withLock { held in
+                    defer { held = nil }
+                    return held
+                }
+                _ = released
+            }
+            holder.withLock { $0 = producer }
+            for index in 0..<100 {
+                try producer.send(KafkaOutgoingMessage(topic: "self-released", value: Data("m\(index)".utf8)), id: UInt64(index))
+            }
+        }
+        try cluster.setBrokerUp(1)
+        let deadline = Date().addingTimeInterval(60)
+        while log.all.count < 100 && Date() < deadline { usleep(10_000) }
+        #expect(log.all.count == 100 && log.all.allSatisfy { $0.error == nil })
+        #expect(recorder.all.contains { $0.message.contains("released inside its own delivery handler") })
+    }
+
     /// Sends from a producer that is gone when this returns, never closed.
     private func produce(
         count: Int, to topic: String, properties: [String: String], log: DeliveryLog, logger: Logger
