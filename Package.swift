@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Failure", swiftSettings: swiftSettings),
         .target(
             name: "Kafka",
-            dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CRdKafka", "Failure", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(
             name: "HTTP",
@@ -192,7 +192,7 @@ let package = Package(
             path: "Tests/GoogleTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CheckedNumbersTests", dependencies: ["CheckedNumbers"], swiftSettings: swiftSettings),
         .testTarget(name: "FailureTests", dependencies: ["Failure"], swiftSettings: swiftSettings),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
+        .testTarget(name: "KafkaTests", dependencies: ["Failure", "Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["Failure", "HTTP", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JPEGTests", dependencies: ["Failure", "JPEG", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "PipelineConfigTests", dependencies: ["Failure", "PipelineConfig"], swiftSettings: swiftSettings),

@@ -1,14 +1,20 @@
-import CRdKafka
 import Foundation
 import Logging
+import Synchronization
 
 /// A Kafka consumer: subscribe with a group, or assign partitions; poll; commit.
 ///
 /// Auto-commit is off by default (`enable.auto.commit=false`): callers commit what they have processed, which is
-/// what at-least-once processing needs. `poll` blocks: call it from a thread of your own.
+/// what at-least-once processing needs. `poll` blocks: call it from a thread of your own. Properties that only
+/// producers read are left out, so one set of properties can serve both.
+///
+/// The consumer has no thread of its own: callbacks run inside `poll`, `commit` and `close` on the caller's
+/// thread. Released without `close()`, it closes in its `deinit`, so it still leaves its group at once and the
+/// rebalance handler still commits what it returns for the revoked partitions.
 public final class KafkaConsumer: Sendable {
     let client: RDKafkaClient
     private let logger: Logger
+    private let closed = Mutex(false)
     let lagWatermarks: KafkaLagWatermarks
 
     public static let defaultProperties = KafkaProperties([
@@ -36,89 +42,67 @@ public final class KafkaConsumer: Sendable {
             kind: .consumer, properties: merged, logger: logger, onRebalance: onRebalance, onCommit: onCommit)
         self.logger = logger
         lagWatermarks = KafkaLagWatermarks(client: client, logger: logger)
-        // Route the main queue's events (rebalances, errors) to the consumer queue served by poll.
-        rd_kafka_poll_set_consumer(client.handle)
+        client.routeEventsToConsumerQueue()
+    }
+
+    deinit {
+        if !closed.withLock({ $0 }) {
+            logger.debug("consumer released without close(); closing it")
+            close()
+        }
     }
 
     public func subscribe(topics: [String]) throws {
-        let list = RDKafkaTopicPartitionList(topics.map { KafkaTopicPartitionOffset(topic: $0, partition: RD_KAFKA_PARTITION_UA, offset: 0) })
-        let error = rd_kafka_subscribe(client.handle, list.pointer)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError.rdKafka(error, context: "subscribe to \(topics.joined(separator: ", "))")
-        }
+        try client.subscribe(topics: topics)
     }
 
     /// Reads exactly these partitions from these offsets (`KafkaTopicPartitionOffset.beginning` and friends work).
     public func assign(_ partitions: [KafkaTopicPartitionOffset]) throws {
-        let list = RDKafkaTopicPartitionList(partitions)
-        let error = rd_kafka_assign(client.handle, list.pointer)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError.rdKafka(error, context: "assign")
-        }
+        try client.assign(partitions)
     }
 
     /// The partitions currently assigned, by `assign` or by the group.
     public func assignment() throws -> [KafkaTopicPartitionOffset] {
-        var raw: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
-        let error = rd_kafka_assignment(client.handle, &raw)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR, let raw else {
-            throw KafkaError.rdKafka(error, context: "assignment")
-        }
-        return RDKafkaTopicPartitionList(taking: raw).elements
+        try client.assignment()
     }
 
     /// The next message, or nil when none arrived within `timeout`. End-of-partition markers and transient errors
-    /// (a broker restarting) are logged, not thrown; a fatal error is thrown.
+    /// (a broker restarting) are logged, not thrown; a fatal error, a missing topic or a refused one is thrown.
     public func poll(timeout: Duration) throws -> KafkaMessage? {
-        guard let message = rd_kafka_consumer_poll(client.handle, timeout.milliseconds) else { return nil }
-        defer { rd_kafka_message_destroy(message) }
-        let raw = message.pointee
-        guard raw.err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            if raw.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { return nil }
-            if let fatal = client.fatalError() { throw fatal }
-            let error = KafkaError.rdKafka(raw.err, context: "consume")
-            if raw.err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC || raw.err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED {
+        switch client.consumerPoll(timeout: timeout) {
+        case .message(let message):
+            return message
+        case .nothing:
+            return nil
+        case .error(let error):
+            if error.isFatal || error.code == .unknownTopic || error.code == .topicAuthorizationFailed {
                 throw error
             }
             logger.warning("\(error)")
             return nil
         }
-        return KafkaMessage(message)
     }
 
     /// Commits offsets, each the next offset to read (last processed + 1). Synchronous unless `async`.
     public func commit(_ offsets: [KafkaTopicPartitionOffset], async: Bool = false) throws {
         guard !offsets.isEmpty else { return }
-        let list = RDKafkaTopicPartitionList(offsets)
-        let error = rd_kafka_commit(client.handle, list.pointer, async ? 1 : 0)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError.rdKafka(error, context: "commit")
-        }
+        try client.commit(offsets, async: async)
     }
 
     /// The group's committed offsets for these partitions (offsets in the argument are ignored).
     public func committed(_ partitions: [KafkaTopicPartitionOffset], timeout: Duration = .seconds(10)) throws
         -> [KafkaTopicPartitionOffset]
     {
-        let list = RDKafkaTopicPartitionList(partitions)
-        let error = rd_kafka_committed(client.handle, list.pointer, timeout.milliseconds)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError.rdKafka(error, context: "committed offsets")
-        }
-        return list.elements
+        try client.committed(partitions, timeout: timeout)
     }
 
     /// Stops fetching from these partitions (backpressure) without leaving the group.
     public func pause(_ partitions: [KafkaTopicPartitionOffset]) throws {
-        let list = RDKafkaTopicPartitionList(partitions)
-        let error = rd_kafka_pause_partitions(client.handle, list.pointer)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(error, context: "pause") }
+        try client.pause(partitions)
     }
 
     public func resume(_ partitions: [KafkaTopicPartitionOffset]) throws {
-        let list = RDKafkaTopicPartitionList(partitions)
-        let error = rd_kafka_resume_partitions(client.handle, list.pointer)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(error, context: "resume") }
+        try client.resume(partitions)
     }
 
     /// Low and high watermarks as the partition leader reports them; `high - committed` is the consumer lag.
@@ -141,59 +125,14 @@ public final class KafkaConsumer: Sendable {
 
     /// Leaves the group cleanly (its partitions are reassigned at once rather than after a session timeout).
     /// Returns why that did not work out (for example the leave timed out), for callers that report it.
+    /// Calling it again does nothing.
     @discardableResult
     public func close() -> KafkaError? {
-        let error = rd_kafka_consumer_close(client.handle)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            let failure = KafkaError.rdKafka(error, context: "leave the group")
-            logger.warning("closing consumer: \(failure)")
-            return failure
+        guard closed.withLock({ done in defer { done = true }; return !done }) else { return nil }
+        let error = client.closeConsumer()
+        if let error {
+            logger.warning("closing consumer: \(error)")
         }
-        return nil
-    }
-}
-
-/// The outcome of one offset commit.
-public struct KafkaCommitResult: Sendable {
-    /// Offsets the group coordinator stored.
-    public let committed: [KafkaTopicPartitionOffset]
-    /// Offsets it did not store; commit them (or later ones) again.
-    public let failed: [KafkaTopicPartitionOffset]
-    /// Why, when anything failed.
-    public let error: KafkaError?
-}
-
-/// A change of the partitions a group member owns.
-public enum KafkaRebalance: Sendable, Equatable {
-    case assigned([KafkaTopicPartitionOffset])
-    /// Also reported when the partitions were lost (session timed out); a commit is then skipped.
-    case revoked([KafkaTopicPartitionOffset])
-}
-
-extension KafkaMessage {
-    init(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
-        let raw = message.pointee
-        var headers: [KafkaHeader] = []
-        var rawHeaders: OpaquePointer?
-        if rd_kafka_message_headers(message, &rawHeaders) == RD_KAFKA_RESP_ERR_NO_ERROR, let rawHeaders {
-            var index = 0
-            var name: UnsafePointer<CChar>?
-            var value: UnsafeRawPointer?
-            var size = 0
-            while rd_kafka_header_get_all(rawHeaders, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                headers.append(KafkaHeader(String(cString: name!), value.map { Data(bytes: $0, count: size) }))
-                index += 1
-            }
-        }
-        var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let timestamp = rd_kafka_message_timestamp(message, &timestampType)
-        self.init(
-            topic: String(cString: rd_kafka_topic_name(raw.rkt)),
-            partition: raw.partition,
-            offset: raw.offset,
-            key: raw.key.map { Data(bytes: $0, count: raw.key_len) },
-            value: raw.payload.map { Data(bytes: $0, count: raw.len) } ?? Data(),
-            headers: headers,
-            timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp)
+        return error
     }
 }

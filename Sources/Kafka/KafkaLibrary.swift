@@ -1,4 +1,3 @@
-import CRdKafka
 import Foundation
 import Logging
 import Synchronization
@@ -14,11 +13,11 @@ public enum KafkaLibrary {
 
     /// The version linked at run time, which may be newer than the headers this was built against.
     public static var linkedVersion: KafkaVersion {
-        KafkaVersion(packed: rd_kafka_version())
+        RDKafkaVersion.linked
     }
 
     public static var linkedVersionString: String {
-        String(cString: rd_kafka_version_str())
+        RDKafkaVersion.linkedString
     }
 
     /// The start-up warnings for the linked library, if any.
@@ -57,41 +56,20 @@ public enum KafkaLibrary {
     static func warnIfUntested(properties: KafkaProperties, logger: Logger) {
         guard warned.withLock({ done in defer { done = true }; return !done }) else { return }
         let bootstrap = properties["bootstrap.servers"] ?? properties["metadata.broker.list"] ?? ""
-        let remote = !bootstrap.isEmpty && !bootstrap.split(separator: ",").allSatisfy { Self.isLoopback(String($0)) }
+        let remote = !bootstrap.isEmpty && !bootstrap.split(separator: ",").allSatisfy { Self.isLoopbackBroker(String($0)) }
         for warning in warnings(remoteCluster: remote) {
             logger.warning("\(warning)", metadata: [KafkaLoggingKeys.librdkafkaVersion: "\(linkedVersionString)"])
         }
     }
 
-    static func isLoopback(_ broker: String) -> Bool {
-        var host = broker.trimmingCharacters(in: .whitespaces)
+    /// Whether a `bootstrap.servers` entry (`host:port`, `[::1]:9092`, `SASL_SSL://host:port`) names this machine.
+    /// The host rule is HTTP's `HTTPClient.isLoopback`; this one first takes the host out of a broker string.
+    static func isLoopbackBroker(_ broker: String) -> Bool {
+        var host = broker.trimmingCharacters(in: .whitespaces).lowercased()
         if let scheme = host.range(of: "://") { host = String(host[scheme.upperBound...]) }
         if host.hasPrefix("[") { return host.hasPrefix("[::1]") }
         host = String(host.split(separator: ":").first ?? "")
-        return host == "localhost" || host.hasPrefix("127.")
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return host == "localhost" || (octets.count == 4 && octets.allSatisfy { UInt8($0) != nil } && octets[0] == "127")
     }
-}
-
-/// A librdkafka version, comparable.
-public struct KafkaVersion: Comparable, Sendable, CustomStringConvertible {
-    public let major: Int
-    public let minor: Int
-    public let patch: Int
-
-    public init(major: Int, minor: Int, patch: Int) {
-        self.major = major
-        self.minor = minor
-        self.patch = patch
-    }
-
-    /// From librdkafka's packed hex form `0xMMmmrrxx`.
-    init(packed: Int32) {
-        self.init(major: Int((packed >> 24) & 0xFF), minor: Int((packed >> 16) & 0xFF), patch: Int((packed >> 8) & 0xFF))
-    }
-
-    public static func < (lhs: KafkaVersion, rhs: KafkaVersion) -> Bool {
-        (lhs.major, lhs.minor, lhs.patch) < (rhs.major, rhs.minor, rhs.patch)
-    }
-
-    public var description: String { "\(major).\(minor).\(patch)" }
 }

@@ -50,3 +50,44 @@ func consume(_ consumer: KafkaConsumer, count: Int, timeout: TimeInterval = 60) 
 func allPartitions(_ topic: String, _ count: Int) -> [KafkaTopicPartitionOffset] {
     (0..<Int32(count)).map { KafkaTopicPartitionOffset(topic: topic, partition: $0, offset: KafkaTopicPartitionOffset.beginning) }
 }
+
+/// A logger whose records a test can read: what librdkafka logs arrives here through the client's log callback.
+final class LogRecorder: Sendable {
+    struct Record: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: Logger.Metadata
+    }
+
+    private let records = Mutex<[Record]>([])
+
+    var all: [Record] { records.withLock { $0 } }
+
+    var logger: Logger {
+        var logger = Logger(label: "kafka-tests") { _ in Handler(recorder: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    /// librdkafka's configuration warnings (facility CONFWARN).
+    var configurationWarnings: [String] {
+        all.filter { $0.metadata[KafkaLoggingKeys.facility] == "CONFWARN" }.map(\.message)
+    }
+
+    private struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let metadata = self.metadata.merging(event.metadata ?? [:]) { _, new in new }
+            let record = Record(level: event.level, message: event.message.description, metadata: metadata)
+            recorder.records.withLock { $0.append(record) }
+        }
+    }
+}

@@ -2,7 +2,7 @@ import CRdKafka
 
 /// Owns an `rd_kafka_topic_partition_list_t` and destroys it.
 final class RDKafkaTopicPartitionList {
-    let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    private let pointer: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
 
     init(_ elements: [KafkaTopicPartitionOffset]) {
         pointer = rd_kafka_topic_partition_list_new(Int32(max(1, elements.count)))
@@ -20,6 +20,13 @@ final class RDKafkaTopicPartitionList {
 
     deinit {
         rd_kafka_topic_partition_list_destroy(pointer)
+    }
+
+    /// Lends the list to a C call; the list lives at least until `body` returns.
+    func withPointer<Result>(_ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) throws -> Result) rethrows
+        -> Result
+    {
+        try withExtendedLifetime(self) { try body(pointer) }
     }
 
     var elements: [KafkaTopicPartitionOffset] {
