@@ -192,6 +192,8 @@ let package = Package(
             path: "Tests/GoogleTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CheckedNumbersTests", dependencies: ["CheckedNumbers"], swiftSettings: swiftSettings),
         .testTarget(name: "FailureTests", dependencies: ["Failure"], swiftSettings: swiftSettings),
+        // Reads Sources/ to check the layering ARCHITECTURE.md describes.
+        .testTarget(name: "ArchitectureTests", swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JPEGTests", dependencies: ["JPEG", "TestSupport"], swiftSettings: swiftSettings),
