@@ -192,6 +192,8 @@ let package = Package(
             path: "Tests/GoogleTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CheckedNumbersTests", dependencies: ["CheckedNumbers"], swiftSettings: swiftSettings),
         .testTarget(name: "FailureTests", dependencies: ["Failure"], swiftSettings: swiftSettings),
+        // Reads Sources/ to check the layering ARCHITECTURE.md describes.
+        .testTarget(name: "ArchitectureTests", swiftSettings: swiftSettings),
         .testTarget(name: "KafkaTests", dependencies: ["Failure", "Kafka"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPTests", dependencies: ["Failure", "HTTP", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JPEGTests", dependencies: ["Failure", "JPEG", "TestSupport"], swiftSettings: swiftSettings),
