@@ -24,7 +24,9 @@ public struct KafkaConnectionOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "A properties file of librdkafka settings (key=value lines), as Kafka's own tools take.", valueName: "file"))
+            "A properties file of librdkafka settings (key=value lines), as Kafka's own tools take. Confluent Cloud "
+                + "credentials come from $KAFKA_API_KEY and $KAFKA_API_SECRET (or the files their _FILE variables name).",
+            valueName: "file"))
     public var kafkaConfig: String?
 
     public init() {}

@@ -20,12 +20,18 @@ struct ManifestGen: ParsableCommand {
             The output is deterministic; commit it, and let CI run --check, which exits 1 and lists the files that \
             differ from what the configuration generates.
 
+            Exit status: 0 written or up to date, 1 --check found differences (or a failure), 64 bad input \
+            (flags, configuration).
+
             Examples:
-              manifest-gen                                  # write ./manifests from ./pipeline.yaml
-              manifest-gen --check                          # in CI: fail when manifests/ drifted
+              manifest-gen               # write ./manifests from ./pipeline.yaml
+              manifest-gen --check       # in CI: fail when manifests/ drifted
               manifest-gen --stdout | kubectl apply --dry-run=client -f -
               manifest-gen --config prod.yaml --output-dir deploy/manifests
-            """)
+            """,
+        version: ToolVersion.text)
+
+    static func main() { ToolMain.run(Self.self) }
 
     @OptionGroup var configuration: ConfigurationOptions
 

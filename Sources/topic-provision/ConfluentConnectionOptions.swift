@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Confluent
 import Foundation
 import HTTP
@@ -19,22 +20,13 @@ struct ConfluentConnectionOptions: ParsableArguments {
         help: ArgumentHelp("The Kafka cluster id, lkc-…. Default: $KAFKA_ID, then kafka.cluster_id.", valueName: "id"))
     var clusterID: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "The environment id, env-…, to look the REST endpoint up with a Cloud API key. Default: "
-                + "$CONFLUENT_ENVIRONMENT_ID, then kafka.environment.", valueName: "id"))
-    var environment: String?
-
-    @Option(help: ArgumentHelp("The Confluent Cloud API root for the cmk/v2 lookup.", valueName: "url"))
-    var cloudAPIRoot = ConfluentCloudClient.defaultAPIRoot
+    /// Where to look the REST endpoint up (cmk/v2) when none is given.
+    @OptionGroup var cloud: ConfluentCloudOptions
 
     static let endpointVariable = "KAFKA_REST_ENDPOINT"
     static let clusterVariable = "KAFKA_ID"
     static let apiKeyVariable = "KAFKA_API_KEY"
     static let apiSecretVariable = "KAFKA_API_SECRET"
-    static let cloudKeyVariable = "CONFLUENT_CLOUD_API_KEY"
-    static let cloudSecretVariable = "CONFLUENT_CLOUD_API_SECRET"
-    static let environmentVariable = "CONFLUENT_ENVIRONMENT_ID"
 
     /// Checks every input before any request, then looks the endpoint up if it has to.
     func connect(
@@ -45,7 +37,7 @@ struct ConfluentConnectionOptions: ParsableArguments {
             [flag, variables[variable], configured].compactMap { $0 }.first { !$0.isEmpty }
         }
         guard let clusterID = value(clusterID, Self.clusterVariable, settings.clusterID) else {
-            throw InputError(description: "no cluster id: pass --cluster-id lkc-… or set \(Self.clusterVariable)")
+            throw InputError("no cluster id: pass --cluster-id lkc-… or set \(Self.clusterVariable)")
         }
         try ConfluentInputError.checkID(
             clusterID, prefix: "lkc-", what: "cluster id", source: "--cluster-id, \(Self.clusterVariable) or kafka.cluster_id")
@@ -53,11 +45,10 @@ struct ConfluentConnectionOptions: ParsableArguments {
             Self.apiKeyVariable, Self.apiSecretVariable, variables, purpose: "a Kafka cluster API key")
         guard let kafkaCredentials else {
             throw InputError(
-                description: "no cluster API key: set \(Self.apiKeyVariable) and \(Self.apiSecretVariable) "
+                "no cluster API key: set \(Self.apiKeyVariable) and \(Self.apiSecretVariable) "
                     + "(a Kafka API key of cluster \(clusterID))")
         }
-        let cloudCredentials = try ConfluentCredentials.fromEnvironment(
-            Self.cloudKeyVariable, Self.cloudSecretVariable, variables, purpose: "a Cloud API key")
+        let cloudCredentials = try cloud.cloudCredentials(environment: variables)
         var redactor = kafkaCredentials.redacting()
         if let cloudCredentials { redactor = cloudCredentials.redacting(redactor) }
         var configuration = HTTPClientConfiguration()
@@ -73,18 +64,18 @@ struct ConfluentConnectionOptions: ParsableArguments {
             endpoint = configured
         } else {
             guard let cloudCredentials,
-                let environment = value(self.environment, Self.environmentVariable, settings.environment)
+                let environment = cloud.environmentID(configured: settings.environment, environment: variables)
             else {
                 throw InputError(
-                    description: "no REST endpoint: pass --rest-endpoint or set \(Self.endpointVariable); or set "
-                        + "\(Self.cloudKeyVariable), \(Self.cloudSecretVariable) and --environment to look it up")
+                    "no REST endpoint: pass --rest-endpoint or set \(Self.endpointVariable); or set "
+                        + "\(ConfluentCloudOptions.cloudKeyVariable), \(ConfluentCloudOptions.cloudSecretVariable) and --environment to look it up")
             }
             try ConfluentInputError.checkID(
                 environment, prefix: "env-", what: "environment id",
-                source: "--environment, \(Self.environmentVariable) or kafka.environment")
-            try Self.checkURL(cloudAPIRoot, flag: "--cloud-api-root")
+                source: "--environment, \(ConfluentCloudOptions.environmentVariable) or kafka.environment")
+            try Self.checkURL(cloud.cloudAPIRoot, flag: "--cloud-api-root")
             logger.info("looking up the REST endpoint of \(clusterID) in \(environment)")
-            endpoint = try await ConfluentCloudClient(apiRoot: cloudAPIRoot, credentials: cloudCredentials, http: http)
+            endpoint = try await ConfluentCloudClient(apiRoot: cloud.cloudAPIRoot, credentials: cloudCredentials, http: http)
                 .restEndpoint(clusterID: clusterID, environment: environment)
             try Self.checkURL(endpoint, flag: "the looked-up REST endpoint")
         }
@@ -96,7 +87,7 @@ struct ConfluentConnectionOptions: ParsableArguments {
         do {
             try HTTPClient.checkURL(url, allowsPlainHTTPToAnyHost: false)
         } catch let error as HTTPClientError {
-            throw InputError(description: "\(flag) \(url): \(error.reason)")
+            throw InputError("\(flag) \(url): \(error.reason)")
         }
     }
 }
