@@ -2,9 +2,10 @@ import ArgumentParser
 import PipelineConfig
 
 /// `--topic name[:partitions[:key=value,...]]`, the one syntax of a declared topic (local-kafka, topic-provision,
-/// image-loadgen). What is left out (partitions, configs) is the topic of that name in the configuration, else a
-/// configuration topic's defaults (6 partitions, replication factor 3): `--topic images` means the configured
-/// images topic. A config value may hold commas (`cleanup.policy=compact,delete`): a piece without `=` continues
+/// image-loadgen). Partitions left out are those of the topic of that name in the configuration, else a
+/// configuration topic's default (6), and so is its replication factor: `--topic images` means as many partitions
+/// as the configured images topic. The configs managed are those the flag names, none when it names none. A config
+/// value may hold commas (`cleanup.policy=compact,delete`): a piece without `=` continues
 /// the previous value.
 public enum TopicDeclaration {
     public static let syntax = "name[:partitions[:key=value,...]]"
@@ -13,7 +14,8 @@ public enum TopicDeclaration {
         let parts = argument.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         let usage = "--topic \(argument): expected \(syntax)"
         if let problem = TopicSettings.validate(name: parts[0]) { throw ValidationError("--topic \(argument): \(problem)") }
-        var topic = configured.first { $0.name == parts[0] } ?? TopicSettings(name: parts[0])
+        let known = configured.first { $0.name == parts[0] } ?? TopicSettings(name: parts[0])
+        var topic = TopicSettings(name: known.name, partitions: known.partitions, replicationFactor: known.replicationFactor)
         if parts.count >= 2 {
             guard let partitions = Int(parts[1]), partitions >= 1 else {
                 throw ValidationError(
@@ -22,8 +24,6 @@ public enum TopicDeclaration {
             topic.partitions = partitions
         }
         guard parts.count == 3 else { return topic }
-        // Configs given replace the configured ones: the flag says which configs are managed.
-        topic.configs = [:]
         var configs: [(name: String, value: String)] = []
         for piece in parts[2].split(separator: ",", omittingEmptySubsequences: false) {
             if let equals = piece.firstIndex(of: "=") {

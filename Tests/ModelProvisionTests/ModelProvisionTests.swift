@@ -37,7 +37,7 @@ struct ModelProvisionTests {
         var environment: [String: String] {
             [
                 "HOME": directory.path, "CLOUDSDK_CONFIG": directory.appendingPathComponent("gcloud").path,
-                "GOOGLE_APPLICATION_CREDENTIALS": keyPath, "MODEL_PROVISION_API_ROOT": server.baseURL,
+                "GOOGLE_APPLICATION_CREDENTIALS": keyPath, "PIPELINE_GOOGLE_API_ROOT": server.baseURL,
                 "PIPELINE_CONFIG": configPath,
             ]
         }
@@ -300,7 +300,7 @@ struct ModelProvisionTests {
         defer { Task { await fixture.finish() } }
         let root = "http://127.0.0.1:\(unusedLoopbackPort())"
         let result = try await fixture.run(
-            ["status", "--api-root", root], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": "ya29.x-token", "GOOGLE_CLOUD_PROJECT": "contract-project"])
+            ["status", "--google-api-root", root], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": "ya29.x-token", "GOOGLE_CLOUD_PROJECT": "contract-project"])
         #expect(result.status == 1)
         #expect(result.standardError.contains("cannot reach the API"), "\(result.standardError)")
     }
