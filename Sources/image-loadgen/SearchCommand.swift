@@ -20,7 +20,7 @@ extension ImageLoadgen {
 
                 A step fails when any threshold fails, any image is not delivered, or --verify finds a loss.
 
-                Exit status: 0 a passing rate was found; 3 no step passed; 1 error; 64 bad arguments.
+                Exit status: 0 a passing rate was found; 3 no step passed; 1 error; 64 bad input.
 
                 Example (the whole pipeline: images in, predictions out):
                   image-loadgen search --observe-topic predictions \\

@@ -12,6 +12,14 @@ struct HelpTextTests {
         #expect(Set(Self.texts.map { String($0.path.split(separator: " ")[0]) }) == Set(ToolHelp.tools))
     }
 
+    /// CI scripts read exit codes: each tool's help says what they mean, 64 (bad input) included.
+    @Test func everyToolDocumentsItsExitStatus() throws {
+        for tool in ToolHelp.tools {
+            let discussion = try #require(ToolHelp.all[tool]).root.discussion ?? ""
+            #expect(discussion.contains("Exit status: 0") && discussion.contains("64 bad input"), "\(tool)")
+        }
+    }
+
     /// A default or a value printed as Swift describes it (`DurationArgument(value: 30.0 seconds)`,
     /// `Optional("x")`) means nothing to a user.
     @Test func noSwiftTypeDescriptions() throws {
