@@ -195,7 +195,7 @@ struct InferenceApp: AsyncParsableCommand {
         do {
             server = try await StreamAppHTTPEndpoints.start(host: httpHost, port: UInt16(port), engine: engine)
         } catch {
-            throw InferenceAppError(description: "cannot serve /healthz on \(httpHost):\(port): \(error)")
+            throw CommandFailure("cannot serve /healthz on \(httpHost):\(port): \(error)")
         }
         logger.info("health and metrics", metadata: ["address": "\(httpHost):\(server.port)"])
         let stopper = Task {
@@ -208,7 +208,7 @@ struct InferenceApp: AsyncParsableCommand {
             try await engine.run()
         } catch {
             await server.stop()
-            throw InferenceAppError(description: "\(error)")
+            throw error
         }
         await server.stop()
     }
@@ -243,7 +243,3 @@ struct InferenceApp: AsyncParsableCommand {
 }
 
 extension ModelBackend: ExpressibleByArgument {}
-
-struct InferenceAppError: Error, CustomStringConvertible {
-    let description: String
-}

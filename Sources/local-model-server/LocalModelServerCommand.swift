@@ -139,7 +139,7 @@ struct LocalModelServerCommand: AsyncParsableCommand {
         do {
             server = try await EmbeddedHTTPServer.start(host: host, port: UInt16(port)) { await model.handle($0) }
         } catch {
-            throw LocalModelServerCommandError(description: "cannot listen on \(host):\(port): \(error)")
+            throw CommandFailure("cannot listen on \(host):\(port): \(error)")
         }
         StandardOutput.write(line: "http://\(host):\(server.port)/v1/models/\(configuration.modelName):predict")
         logger.info(
@@ -151,8 +151,4 @@ struct LocalModelServerCommand: AsyncParsableCommand {
         logger.info("stopping", metadata: ["predict_calls": "\(model.predictCalls)"])
         await server.stop()
     }
-}
-
-struct LocalModelServerCommandError: Error, CustomStringConvertible {
-    let description: String
 }
