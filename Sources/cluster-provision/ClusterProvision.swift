@@ -63,8 +63,7 @@ struct CommonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("First wait between polls; it doubles up to 30s.", valueName: "duration"))
     var pollInterval = "5s"
 
-    @Option(help: "text, or json for scripts.")
-    var output: OutputFormat = .text
+    @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup var logging: LoggingOptions
 
@@ -143,7 +142,7 @@ struct CommonOptions: ParsableArguments {
     }
 
     func emit(_ plan: ClusterPlan, heading: String, footer: [String] = []) throws {
-        switch output {
+        switch outputOptions.output {
         case .text:
             for line in plan.rendered(heading: heading) + footer { StandardOutput.write(line: line) }
         case .json:

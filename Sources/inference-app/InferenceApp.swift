@@ -123,13 +123,8 @@ struct InferenceApp: AsyncParsableCommand {
     /// /healthz, /readyz and /metrics; the port's default is stream_app.http_port (8080).
     @OptionGroup(title: "Health and metrics") var http: HTTPServerOptions
 
-    @Option(help: ArgumentHelp(
-        "Vertex and ML Engine backends: a service-account key file. Default: $GOOGLE_APPLICATION_CREDENTIALS, then "
-            + "gcloud's application-default credentials, then the metadata server (as model-provision).", valueName: "file"))
-    var credentials: String?
-
     /// Vertex and ML Engine backends only.
-    @OptionGroup(title: "Google") var googleAPIRoot: GoogleAPIRootOptions
+    @OptionGroup(title: "Google (Vertex and ML Engine backends)") var googleAccess: GoogleAccessOptions
 
     @Option(help: ArgumentHelp(
         "Vertex and ML Engine backends: the serving signature's input that takes the image bytes.", valueName: "name"))
@@ -232,7 +227,7 @@ struct InferenceApp: AsyncParsableCommand {
             do {
                 return GooglePredictBackend(
                     access: try GoogleModelAccess(
-                        settings: settings, accessToken: nil, credentialsFile: credentials, apiRoot: try googleAPIRoot.resolved(),
+                        settings: settings, accessToken: nil, credentialsFile: googleAccess.credentials, apiRoot: try googleAccess.apiRoot(),
                         userAgent: "image-pipeline-inference-app/\(ToolVersion.project)", requestTimeout: requestTimeout, logger: logger),
                     inputKey: inputKey)
             } catch let error as GoogleError where error.kind == .invalidInput {

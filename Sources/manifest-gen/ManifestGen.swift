@@ -44,8 +44,8 @@ struct ManifestGen: ParsableCommand {
     @Flag(help: "Write nothing; print the base's objects as one multi-document YAML stream.")
     var stdout = false
 
-    @Option(help: "How to report written or differing files: text or json.")
-    var output: OutputFormat = .text
+    /// How written or differing files are reported.
+    @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         if check && stdout { throw ValidationError("Please pass either --check or --stdout, not both.") }
@@ -88,7 +88,7 @@ struct ManifestGen: ParsableCommand {
     }
 
     private func report(_ differences: [ManifestDirectory.Difference], fileCount: Int) {
-        switch output {
+        switch outputOptions.output {
         case .json:
             let entries = differences.map { difference -> [String: String] in
                 var entry = ["path": outputDir + "/" + difference.path]

@@ -98,16 +98,11 @@ struct ModelOptions: ParsableArguments {
 
 /// How to reach Google: credentials, API host, waiting and output.
 struct GoogleConnectionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "A service-account key file. Default: $GOOGLE_APPLICATION_CREDENTIALS, then gcloud's application-default "
-            + "credentials, then the metadata server.", valueName: "file"))
-    var credentials: String?
+    @OptionGroup var google: GoogleAccessOptions
 
     @Option(help: ArgumentHelp(
         "An OAuth access token to use as is (prefer $GOOGLE_OAUTH_ACCESS_TOKEN: flags show up in ps).", valueName: "token"))
     var accessToken: String?
-
-    @OptionGroup var apiRoot: GoogleAPIRootOptions
 
     @Option(help: ArgumentHelp("Give up waiting for operations after this long, e.g. 45m.", valueName: "duration"))
     var waitTimeout = "60m"
@@ -125,8 +120,7 @@ struct GoogleConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("First wait between operation polls; it doubles up to 30s.", valueName: "duration"))
     var pollInterval = "2s"
 
-    @Option(help: "text, or json for scripts.")
-    var output: OutputFormat = .text
+    @OptionGroup var outputOptions: OutputOptions
 
     @Option(help: ArgumentHelp(
         "Bytes per resumable upload request, a multiple of 256 KiB, e.g. 8MiB or 512KiB; smaller files go up in "
@@ -167,8 +161,8 @@ struct ProvisionContext {
         let access: GoogleModelAccess
         do {
             access = try GoogleModelAccess(
-                settings: settings, accessToken: connection.accessToken, credentialsFile: connection.credentials,
-                apiRoot: try connection.apiRoot.resolved(environment: environment),
+                settings: settings, accessToken: connection.accessToken, credentialsFile: connection.google.credentials,
+                apiRoot: try connection.google.apiRoot(environment: environment),
                 userAgent: "image-pipeline-model-provision/\(ToolVersion.project)",
                 waiter: GoogleOperationWaiter(
                     initialInterval: try parseDuration(connection.pollInterval, flag: "--poll-interval"),
@@ -185,7 +179,7 @@ struct ProvisionContext {
         uploader.chunkSize = try connection.chunkSize()
         uploader.multipartLimit = min(uploader.multipartLimit, Int64(uploader.chunkSize))
         self.uploader = uploader
-        output = connection.output
+        output = connection.outputOptions.output
         self.redactor = redactor
         credential = access.credential
     }

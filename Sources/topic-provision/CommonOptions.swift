@@ -19,8 +19,7 @@ struct CommonOptions: ParsableArguments {
             valueName: "topic"))
     var topics: [String] = []
 
-    @Option(help: "Output format: text or json.")
-    var output: OutputFormat = .text
+    @OptionGroup var outputOptions: OutputOptions
 
     @Option(help: ArgumentHelp("How long to wait for a created topic to become readable, such as 60s or 2m.", valueName: "duration"))
     var waitTimeout = "60s"
@@ -39,7 +38,7 @@ struct CommonOptions: ParsableArguments {
                 ? settings.kafka.topics : try TopicDeclaration.parse(topics, configured: settings.kafka.topics)
             let client = try await connection.connect(settings: settings.kafka, logger: logger, logLevel: logging.logLevel)
             let provisioner = TopicProvisioner(client: client, logger: logger, settleTimeout: settleTimeout)
-            try await body(Session(desired: desired, provisioner: provisioner, output: output))
+            try await body(Session(desired: desired, provisioner: provisioner, output: outputOptions.output))
         } catch let error as ConfluentInputError {
             throw InputError(error.description)
         }
