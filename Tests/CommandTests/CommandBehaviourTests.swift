@@ -1,6 +1,7 @@
 import CommandSupport
 import Failure
 import Foundation
+import PipelineConfig
 import TestSupport
 import Testing
 
@@ -99,6 +100,20 @@ struct CommandBehaviourTests {
         let lines = result.standardError.split(separator: "\n")
         #expect(lines.first == "warning: $MODEL_PROVISION_API_ROOT is deprecated; use $PIPELINE_GOOGLE_API_ROOT")
         #expect(lines.count == 2 && lines[1].hasPrefix("Error: ") && lines[1].contains("http://example.com"))
+    }
+
+    /// `--topic images` is the configured images topic, not a one-partition one; a topic the configuration lacks
+    /// gets a configuration topic's default.
+    @Test func aTopicWithoutPartitionsHasTheConfiguredCount() throws {
+        let configuration = VocabularyTests.packageRoot.appendingPathComponent("pipeline.yaml").path
+        let images = try #require(try PipelineConfiguration.load(file: configuration).kafka.topics.first { $0.name == "images" })
+        let process = try BuiltProduct.start(
+            "local-kafka", ["--config", configuration, "--brokers", "1", "--topic", "images", "--topic", "extra", "--topic", "x:2"])
+        #expect(eventually { !process.standardOutputSoFar.isEmpty })
+        process.signal(SIGTERM)
+        let result = process.finish()
+        #expect(result.status == 0)
+        #expect(result.standardError.contains("topics: images(\(images.partitions)), extra(6), x(2)"), "\(result.standardError)")
     }
 
     @Test func bothSpellingsAtOnceIsAUsageError() throws {
