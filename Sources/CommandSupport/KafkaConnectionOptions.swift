@@ -58,6 +58,15 @@ public struct KafkaConnectionOptions: ParsableArguments {
         return text
     }
 
+    /// A properties file a flag names; one that cannot be read or parsed is bad input (exit 64).
+    public static func properties(file: String, flag: String) throws -> KafkaProperties {
+        do {
+            return try KafkaProperties.load(contentsOf: file)
+        } catch let error as KafkaError {
+            throw InputError("\(flag) \(file): \(error.reason)")
+        }
+    }
+
     /// Properties in increasing precedence: the configuration, Confluent Cloud credentials from the environment,
     /// the properties file, then each `-X`.
     public func kafkaProperties(
@@ -76,7 +85,7 @@ public struct KafkaConnectionOptions: ParsableArguments {
             break
         }
         if let kafkaConfig {
-            properties = properties.merging(try KafkaProperties.load(contentsOf: kafkaConfig))
+            properties = properties.merging(try Self.properties(file: kafkaConfig, flag: "--kafka-config"))
         }
         for pair in self.properties {
             do {

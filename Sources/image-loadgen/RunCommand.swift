@@ -149,7 +149,8 @@ extension ImageLoadgen {
             }
             var properties = try kafka.kafkaProperties(configuration: settings)
             if let producerConfig {
-                properties = properties.merging(try KafkaProperties.load(contentsOf: producerConfig))
+                properties = properties.merging(
+                    try KafkaConnectionOptions.properties(file: producerConfig, flag: "--producer-config"))
             }
             // A load test should report a dead cluster within seconds, not librdkafka's default five minutes.
             properties.setDefault("message.timeout.ms", "30000")

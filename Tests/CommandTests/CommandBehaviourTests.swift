@@ -30,6 +30,8 @@ struct CommandBehaviourTests {
         ("local-model-server", ["--latency", "20"], "--latency 20"),
         ("image-loadgen", ["--drain-timeout", "1x"], "--drain-timeout 1x"),
         ("image-loadgen", ["--no-such-flag"], "--no-such-flag"),
+        ("image-loadgen", ["--kafka-config", "/no/such/file"], "--kafka-config /no/such/file: cannot read"),
+        ("inference-app", ["--bootstrap-servers", "127.0.0.1:1", "--kafka-config", "/no/such/file"], "--kafka-config"),
     ]
 
     /// Bad input in any tool: exit 64 and exactly one line on standard error, `Error: …`.
