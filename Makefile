@@ -119,7 +119,7 @@ demo: deps
 	for i in $$(seq 100); do [ -s $$out/bootstrap ] && break; sleep 0.1; done; \
 	bootstrap=$$(cat $$out/bootstrap); echo "   bootstrap.servers=$$bootstrap"; \
 	echo "== 2/4 local model server (a stand-in for TensorFlow Serving) on port $(DEMO_MODEL_PORT), 5-10 ms per call"; \
-	$$bin/local-model-server --port $(DEMO_MODEL_PORT) --latency 5ms --latency-jitter 5ms --log-level warning \
+	$$bin/local-model-server --http-port $(DEMO_MODEL_PORT) --latency 5ms --latency-jitter 5ms --log-level warning \
 	  > $$out/model-server.log 2>&1 & pids="$$! $$pids"; \
 	echo "== 3/4 inference-app (health and metrics on port $(DEMO_APP_PORT))"; \
 	$$bin/inference-app --bootstrap-servers $$bootstrap -X fetch.wait.max.ms=10 \

@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "CommandSupport",
             dependencies: [
-                "Kafka", "PipelineConfig",
+                "Confluent", "Failure", "HTTP", "JPEG", "Kafka", "PipelineConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -234,6 +234,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelProvisionTests", dependencies: ["GoogleTestSupport", "HTTP", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CommandTests", dependencies: ["CommandSupport", "Failure", "PipelineConfig", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -242,3 +242,14 @@ int jpegshim_decode_rgb(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t l
     *height = (int)cinfo->output_height;
     return 0;
 }
+
+// libjpeg's standard message table lives in static storage for the life of the process.
+static const char *shim_standard_message(int code) {
+    struct jpeg_error_mgr errors;
+    jpeg_std_error(&errors);
+    return errors.jpeg_message_table[code];
+}
+
+const char *jpegshim_library_version(void) { return shim_standard_message(JMSG_VERSION); }
+
+const char *jpegshim_library_copyright(void) { return shim_standard_message(JMSG_COPYRIGHT); }

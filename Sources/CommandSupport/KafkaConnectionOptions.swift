@@ -24,7 +24,9 @@ public struct KafkaConnectionOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "A properties file of librdkafka settings (key=value lines), as Kafka's own tools take.", valueName: "file"))
+            "A properties file of librdkafka settings (key=value lines), as Kafka's own tools take. Confluent Cloud "
+                + "credentials come from $KAFKA_API_KEY and $KAFKA_API_SECRET (or the files their _FILE variables name).",
+            valueName: "file"))
     public var kafkaConfig: String?
 
     public init() {}
@@ -56,6 +58,15 @@ public struct KafkaConnectionOptions: ParsableArguments {
         return text
     }
 
+    /// A properties file a flag names; one that cannot be read or parsed is bad input (exit 64).
+    public static func properties(file: String, flag: String) throws -> KafkaProperties {
+        do {
+            return try KafkaProperties.load(contentsOf: file)
+        } catch let error as KafkaError {
+            throw InputError("\(flag) \(file): \(error.reason)")
+        }
+    }
+
     /// Properties in increasing precedence: the configuration, Confluent Cloud credentials from the environment,
     /// the properties file, then each `-X`.
     public func kafkaProperties(
@@ -74,7 +85,7 @@ public struct KafkaConnectionOptions: ParsableArguments {
         }
         if let pair { properties = properties.merging(.confluentCloud(apiKey: pair.key, apiSecret: pair.secret)) }
         if let kafkaConfig {
-            properties = properties.merging(try KafkaProperties.load(contentsOf: kafkaConfig))
+            properties = properties.merging(try Self.properties(file: kafkaConfig, flag: "--kafka-config"))
         }
         for pair in self.properties {
             do {

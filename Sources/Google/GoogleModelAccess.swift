@@ -6,7 +6,6 @@ import PipelineConfig
 /// The way to a deployed model: the credential found by Google's chain, the project, and a `ModelProvisioner`
 /// whose HTTP client masks every secret. `model-provision` and `inference-app` build it the same way.
 public struct GoogleModelAccess: Sendable {
-    public static let apiRootVariable = "MODEL_PROVISION_API_ROOT"
     public static let projectVariable = "GOOGLE_CLOUD_PROJECT"
 
     public let provisioner: ModelProvisioner
@@ -46,12 +45,14 @@ public struct GoogleModelAccess: Sendable {
         httpConfiguration.userAgent = userAgent
         if let requestTimeout { httpConfiguration.timeout = requestTimeout }
         let http = HTTPClient(configuration: httpConfiguration, logger: logger)
-        let root = apiRoot ?? environment[Self.apiRootVariable].flatMap { $0.isEmpty ? nil : $0 }
+        // `apiRoot` comes resolved from the command layer (`--google-api-root`, then its variable), so that a
+        // deprecated spelling is warned about in one place.
+        let root = apiRoot.flatMap { $0.isEmpty ? nil : $0 }
         if let root {
             do {
                 try HTTPClient.checkURL(root, allowsPlainHTTPToAnyHost: false)
             } catch {
-                throw GoogleError(.invalidInput, "--api-root: \(error)")
+                throw GoogleError(.invalidInput, "--google-api-root: \(error)")
             }
         }
         provisioner = ModelProvisioner(

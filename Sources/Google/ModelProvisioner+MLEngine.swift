@@ -44,7 +44,7 @@ extension ModelProvisioner {
             if let uri = version.deploymentUri, uri != deployment.savedModelURI {
                 plan.notes.append(
                     "version \(mlVersionName) serves \(uri), not \(deployment.savedModelURI): versions are immutable; "
-                        + "pick a new --model-version")
+                        + "pick a new --version-name")
             }
         } else {
             // pythonVersion is required; 3.7 is the Python that ML Engine's 2.x runtimes serve with.

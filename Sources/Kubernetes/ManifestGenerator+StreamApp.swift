@@ -35,7 +35,8 @@ extension ManifestGenerator {
     /// Flags that adapt the configuration file to the cluster; everything else the app reads from the file.
     var streamAppArguments: [KubernetesYAMLNode] {
         var arguments: [String] = [
-            "--config=\(configurationPath)", "--http-port=\(configuration.streamApp.httpPort)",
+            // The kubelet probes the pod's address, so the health server listens on every interface.
+            "--config=\(configurationPath)", "--http-host=0.0.0.0", "--http-port=\(configuration.streamApp.httpPort)",
             "--drain-timeout=\(formatDuration(configuration.streamApp.drainTimeout))",
         ]
         if kubernetes.tfServing.enabled {

@@ -29,7 +29,8 @@ struct ClusterProvision: AsyncParsableCommand {
             managed with a cluster key of the Cloud key's owner that apply keeps in <secrets-dir>/cluster-admin.env, \
             or with $KAFKA_API_KEY and $KAFKA_API_SECRET when set.
 
-            Exit status: 0 done, 1 failed (the error says why), 64 bad input; plan --detailed-exitcode: 2 = changes.
+            Exit status: 0 done, 1 failed (the error says why), 64 bad input (flags, environment, \
+            configuration); plan --detailed-exitcode: 2 = changes pending.
 
             Examples:
               cluster-provision plan --environment env-a1b2c3
@@ -37,18 +38,16 @@ struct ClusterProvision: AsyncParsableCommand {
               cluster-provision status --output json
               cluster-provision destroy --yes
             """,
+        version: ToolVersion.text,
         subcommands: [Plan.self, Apply.self, Status.self, Destroy.self])
+
+    static func main() async { await ToolMain.run(Self.self) }
 }
 
 struct CommonOptions: ParsableArguments {
     @OptionGroup var configuration: ConfigurationOptions
 
-    @Option(help: ArgumentHelp(
-        "The Confluent Cloud environment, env-…. Default: $CONFLUENT_ENVIRONMENT_ID, then kafka.environment.", valueName: "id"))
-    var environment: String?
-
-    @Option(help: ArgumentHelp("The Confluent Cloud API root.", valueName: "url"))
-    var cloudAPIRoot = ConfluentCloudClient.defaultAPIRoot
+    @OptionGroup var cloud: ConfluentCloudOptions
 
     @Option(help: ArgumentHelp(
         "Where each program's env file (KAFKA_API_KEY, KAFKA_API_SECRET, KAFKA_BOOTSTRAP_SERVERS) is written, "
@@ -56,38 +55,45 @@ struct CommonOptions: ParsableArguments {
     var secretsDir = ".secrets/confluent"
 
     @Option(help: ArgumentHelp("Give up waiting for the cluster or a new key after this long, e.g. 45m.", valueName: "duration"))
-    var timeout = "30m"
+    var waitTimeout = "30m"
+
+    @Option(name: .customLong("timeout"), help: .hidden)
+    var oldTimeout: String?
 
     @Option(help: ArgumentHelp("First wait between polls; it doubles up to 30s.", valueName: "duration"))
     var pollInterval = "5s"
 
-    @Option(help: "text, or json for scripts.")
-    var output: OutputFormat = .text
+    @OptionGroup var outputOptions: OutputOptions
 
     @OptionGroup var logging: LoggingOptions
 
-    static let cloudKeyVariable = "CONFLUENT_CLOUD_API_KEY"
-    static let cloudSecretVariable = "CONFLUENT_CLOUD_API_SECRET"
-    static let environmentVariable = "CONFLUENT_ENVIRONMENT_ID"
+    /// `--wait-timeout`, or its old name `--timeout`.
+    func resolvedWaitTimeout() throws -> Duration {
+        guard let oldTimeout else { return try parseDuration(waitTimeout, flag: "--wait-timeout") }
+        Deprecation.warn("--timeout", use: "--wait-timeout")
+        return try parseDuration(oldTimeout, flag: "--timeout")
+    }
 
     /// Checks every input before any request; bad input leaves with one line and exit 64.
     func provisioner(environment variables: [String: String] = ProcessInfo.processInfo.environment) throws
         -> ClusterProvisioner
     {
+        // Flags first: a mistyped duration is reported before anything else is looked up.
+        let timeout = try resolvedWaitTimeout()
+        let pollInterval = try parseDuration(pollInterval, flag: "--poll-interval")
         do {
             let settings = try configuration.load()
-            guard let environment = [environment, variables[Self.environmentVariable], settings.kafka.environment]
-                .compactMap({ $0 }).first(where: { !$0.isEmpty })
+            guard let environment = cloud.environmentID(configured: settings.kafka.environment, environment: variables)
             else {
                 throw ConfluentInputError(
-                    "no environment: pass --environment env-…, set \(Self.environmentVariable), or set kafka.environment")
+                    "no environment: pass --environment env-…, set \(ConfluentCloudOptions.environmentVariable), or set "
+                        + "kafka.environment")
             }
-            let cloudCredentials = try ConfluentCredentials.fromEnvironment(
-                Self.cloudKeyVariable, Self.cloudSecretVariable, variables, purpose: "a Cloud API key")
+            let cloudCredentials = try cloud.cloudCredentials(environment: variables)
             guard let cloudCredentials else {
                 throw ConfluentInputError(
-                    "no Cloud API key: set \(Self.cloudKeyVariable) and \(Self.cloudSecretVariable) "
-                        + "(`confluent api-key create --resource cloud`)")
+                    "no Cloud API key: set \(ConfluentCloudOptions.cloudKeyVariable) and "
+                        + "\(ConfluentCloudOptions.cloudSecretVariable) (`confluent api-key create --resource cloud`)")
             }
             let admin = try ConfluentCredentials.fromEnvironment(
                 SecretsFile.keyVariable, SecretsFile.secretVariable, variables, purpose: "a cluster key that may manage ACLs")
@@ -95,13 +101,12 @@ struct CommonOptions: ParsableArguments {
                 environment: environment, cluster: settings.kafka.cluster,
                 region: settings.kafka.cluster.region ?? settings.google.region, access: PipelineAccess(settings),
                 secretsDirectory: secretsDir, adminCredentials: admin,
-                timeout: try parseDuration(timeout, flag: "--timeout"),
-                pollInterval: try parseDuration(pollInterval, flag: "--poll-interval"))
+                timeout: timeout, pollInterval: pollInterval)
             try provisionSettings.validate()
             do {
-                try HTTPClient.checkURL(cloudAPIRoot, allowsPlainHTTPToAnyHost: false)
+                try HTTPClient.checkURL(cloud.cloudAPIRoot, allowsPlainHTTPToAnyHost: false)
             } catch let error as HTTPClientError {
-                throw ConfluentInputError("--cloud-api-root \(cloudAPIRoot): \(error.reason)")
+                throw ConfluentInputError("--cloud-api-root \(cloud.cloudAPIRoot): \(error.reason)")
             }
             var redactor = cloudCredentials.redacting()
             if let admin { redactor = admin.redacting(redactor) }
@@ -114,18 +119,11 @@ struct CommonOptions: ParsableArguments {
             let http = HTTPClient(configuration: httpConfiguration, logger: httpLogger)
             return ClusterProvisioner(
                 settings: provisionSettings,
-                cloud: ConfluentCloudClient(apiRoot: cloudAPIRoot, credentials: cloudCredentials, http: http), http: http,
+                cloud: ConfluentCloudClient(apiRoot: cloud.cloudAPIRoot, credentials: cloudCredentials, http: http), http: http,
                 httpLogger: httpLogger, progress: { [redactor] line in FileHandle.standardError.write(Data((redactor.redact(line) + "\n").utf8)) })
         } catch let error as ConfluentInputError {
-            Self.fail(error.description)
-        } catch let error as ConfigurationError {
-            Self.fail(error.description)
+            throw InputError(error.description)
         }
-    }
-
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
-        Foundation.exit(ExitCode.validationFailure.rawValue)
     }
 
     /// Runs `body`, turning bad input the provisioner finds by reading (a wrong kind of key) into exit 64.
@@ -134,7 +132,7 @@ struct CommonOptions: ParsableArguments {
         do {
             try await body(provisioner)
         } catch let error as ConfluentInputError {
-            Self.fail(error.description)
+            throw InputError(error.description)
         }
     }
 
@@ -144,7 +142,7 @@ struct CommonOptions: ParsableArguments {
     }
 
     func emit(_ plan: ClusterPlan, heading: String, footer: [String] = []) throws {
-        switch output {
+        switch outputOptions.output {
         case .text:
             for line in plan.rendered(heading: heading) + footer { StandardOutput.write(line: line) }
         case .json:

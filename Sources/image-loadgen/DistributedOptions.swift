@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 
 /// How the workers of one distributed run find each other: a shared run id, a common start, the report topic,
@@ -16,8 +17,8 @@ struct DistributedOptions: ParsableArguments {
     @Flag(help: "Wait until all --workers have announced themselves on the report topic, then start together.")
     var barrier = false
 
-    @Option(help: ArgumentHelp("Give up on --barrier after this long.", valueName: "duration"), transform: DurationArgument.init(parsing:))
-    var barrierTimeout = DurationArgument(.seconds(300))
+    @Option(help: ArgumentHelp("Give up on --barrier after this long.", valueName: "duration"))
+    var barrierTimeout = "5m"
 
     @Option(help: ArgumentHelp("Publish the final report (with its histograms) to this topic, keyed <run id>/<worker index>. Default: load.report_topic when --workers is above 1.", valueName: "topic"))
     var reportTopic: String?
@@ -35,6 +36,11 @@ struct DistributedOptions: ParsableArguments {
         if barrier && startAt != nil { throw ValidationError("Please pass either --barrier or --start-at, not both.") }
         if let runID { try Self.checkRunID(runID, source: "--run-id") }
         if startAt != nil { _ = try resolvedStartAt() }
+        _ = try resolvedBarrierTimeout()
+    }
+
+    func resolvedBarrierTimeout() throws -> Duration {
+        try parseDuration(barrierTimeout, flag: "--barrier-timeout")
     }
 
     func resolvedRunID(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {

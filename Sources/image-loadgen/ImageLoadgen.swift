@@ -16,29 +16,14 @@ struct ImageLoadgen: ParsableCommand {
             --help`). A distributed run is N of them with one --run-id and --workers N, each publishing its report \
             to --report-topic; `image-loadgen merge` combines their reports exactly, and `image-loadgen search` \
             finds the highest rate that still meets the --threshold checks.
+
+            Exit status: 0 success; 1 error, failed deliveries or a failed --verify; 3 a --threshold failed (search: \
+            no step passed); 64 bad input (flags, environment, configuration).
             """,
+        version: ToolVersion.text,
         subcommands: [Run.self, Merge.self, Search.self], defaultSubcommand: Run.self)
-}
 
-/// A duration flag such as `30s`, `5m` or `250ms`.
-struct DurationArgument: ExpressibleByArgument {
-    let value: Duration
-
-    init(_ value: Duration) {
-        self.value = value
-    }
-
-    init?(argument: String) {
-        guard let value = try? parseDuration(argument) else { return nil }
-        self.value = value
-    }
-
-    /// As `init?(argument:)`, but the error says why: ArgumentParser prints it after the flag's name.
-    init(parsing argument: String) throws(DurationParseError) {
-        value = try parseDuration(argument)
-    }
-
-    var defaultValueDescription: String { formatDuration(value) }
+    static func main() { ToolMain.run(Self.self) }
 }
 
 extension KeyStrategy: ExpressibleByArgument {}

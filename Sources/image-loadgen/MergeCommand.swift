@@ -20,10 +20,16 @@ extension ImageLoadgen {
                 worker: they make the per-second latency exact; alone, they give each tag's combined \
                 percentiles), or the report topic: --run-id with --report-topic (or load.report_topic).
 
+                Exit status: 0 success; 1 error, failed deliveries or a failed --verify; 3 a --threshold \
+                failed; 64 bad input.
+
                 Examples:
-                  image-loadgen merge out/worker-*.json --report out/run.json --plot out/run.svg
-                  image-loadgen merge out/worker-*.json out/worker-*.hlog --timeseries out/run.csv
-                  image-loadgen merge --run-id nightly-42 --report-topic loadgen-reports --threshold 'e2e_p99<200ms'
+                  image-loadgen merge out/worker-*.json --report out/run.json \\
+                    --plot out/run.svg
+                  image-loadgen merge out/worker-*.json out/worker-*.hlog \\
+                    --timeseries out/run.csv
+                  image-loadgen merge --run-id nightly-42 \\
+                    --report-topic loadgen-reports --threshold 'e2e_p99<200ms'
                 """)
 
         @OptionGroup var configuration: ConfigurationOptions

@@ -24,12 +24,15 @@ extension ImageLoadgen {
                 KAFKA_API_KEY and KAFKA_API_SECRET; any librdkafka property passes with -X key=value.
 
                 Exit status: 0 success; 1 error, failed deliveries or a failed --verify; 3 a --threshold failed; \
-                64 bad arguments.
+                64 bad input (flags, environment, configuration).
 
                 Examples:
-                  image-loadgen --rate 500 --duration 30s --verify --report out/report.json --plot out/report.svg
-                  image-loadgen --rate 0 --count 100000 --pool 0 --encoders 2       # as fast as possible, every image fresh
-                  image-loadgen --ramp 100:10s,1000:30s --threshold 'p99<50ms' --threshold 'failed==0'
+                  image-loadgen --rate 500 --duration 30s --verify \\
+                    --report out/report.json --plot out/report.svg
+                  # as fast as possible, every image encoded afresh:
+                  image-loadgen --rate 0 --count 100000 --pool 0 --encoders 2
+                  image-loadgen --ramp 100:10s,1000:30s \\
+                    --threshold 'p99<50ms' --threshold 'failed==0'
                   image-loadgen --source datasets/sample-images --rate 50 --duration 1m
                 """)
 
@@ -39,23 +42,26 @@ extension ImageLoadgen {
         @Option(help: ArgumentHelp("A properties file of producer settings (same format as --kafka-config).", valueName: "file"))
         var producerConfig: String?
 
-        @Option(help: "Topic to produce to. Default: load.topic in the configuration (images).")
+        @Option(help: ArgumentHelp(
+            "Topic to produce to, \(TopicDeclaration.syntax); its partitions count when this tool starts the embedded "
+                + "cluster. Default: load.topic (images); partitions left out are the configured topic's, else 6.",
+            valueName: "topic"))
         var topic: String?
 
-        @Option(help: "Partitions of the topic when this tool starts the embedded cluster. Default: the topic's in the configuration, else 6.")
-        var partitions: Int?
+        @Option(name: .customLong("partitions"), help: .hidden)
+        var oldPartitions: Int?
 
         @Option(help: ArgumentHelp("Images per second in total (fractions allowed); 0 sends as fast as possible. Default: load.rate (100).", valueName: "rate"))
         var rate: Double?
 
-        @Option(help: ArgumentHelp("How long to send, e.g. 30s, 5m. Default: load.duration (30s).", valueName: "duration"), transform: DurationArgument.init(parsing:))
-        var duration: DurationArgument?
+        @Option(help: ArgumentHelp("How long to send, e.g. 30s, 5m. Default: load.duration (30s).", valueName: "duration"))
+        var duration: String?
 
         @Option(help: "Stop after this many images (with --duration, whichever comes first).")
         var count: UInt64?
 
-        @Option(help: ArgumentHelp("Leading time excluded from the statistics. Default: load.warmup.", valueName: "duration"), transform: DurationArgument.init(parsing:))
-        var warmup: DurationArgument?
+        @Option(help: ArgumentHelp("Leading time excluded from the statistics. Default: load.warmup (0s).", valueName: "duration"))
+        var warmup: String?
 
         @Option(help: ArgumentHelp("Step load instead of --rate/--duration: rate:duration stages, e.g. 100:10s,1000:30s.", valueName: "stages"))
         var ramp: String?
@@ -88,8 +94,10 @@ extension ImageLoadgen {
         @Option(help: ArgumentHelp("Write an SVG chart of throughput and latency over time here.", valueName: "file.svg"))
         var plot: String?
 
-        @Option(help: ArgumentHelp("How long to wait for acknowledgements after the last send.", valueName: "duration"), transform: DurationArgument.init(parsing:))
-        var drainTimeout: DurationArgument = DurationArgument(.seconds(30))
+        @Option(help: ArgumentHelp(
+            "Once sending stops (the schedule's end, or a signal), how long outstanding work may take to finish: "
+                + "the wait for acknowledgements.", valueName: "duration"))
+        var drainTimeout = "30s"
 
         @Option(help: ArgumentHelp("Also write an HdrHistogram interval log (tags latency, service, e2e; microseconds) here.", valueName: "file.hlog"))
         var histogramLog: String?
@@ -107,8 +115,11 @@ extension ImageLoadgen {
                 throw ValidationError("Please pass either --ramp or --rate/--duration, not both.")
             }
             if let count, count == 0 { throw ValidationError("Please pass a --count above 0.") }
+            if let duration { _ = try parseDuration(duration, flag: "--duration") }
+            if let warmup { _ = try parseDuration(warmup, flag: "--warmup") }
+            _ = try parseDuration(drainTimeout, flag: "--drain-timeout")
             if let workers, workers < 1 { throw ValidationError("Please pass --workers of 1 or more.") }
-            if let partitions, partitions < 1 { throw ValidationError("Please pass --partitions of 1 or more.") }
+            if let oldPartitions, oldPartitions < 1 { throw ValidationError("Please pass --partitions of 1 or more.") }
             if let ramp {
                 do {
                     _ = try LoadSchedule.parseRamp(ramp)
@@ -127,16 +138,19 @@ extension ImageLoadgen {
             // Everything is checked before anything starts: a bad folder or flag must not cost a cluster start.
             let settings = try configuration.load()
             let load = settings.load
-            let topic = topic ?? load.topic
-            guard TopicSettings.validate(name: topic) == nil else {
-                throw ValidationError("Please pass a valid --topic: \(TopicSettings.validate(name: topic)!).")
+            var declared = try TopicDeclaration.parse(topic ?? load.topic, configured: settings.kafka.topics)
+            if let oldPartitions {
+                Deprecation.warn("--partitions", use: "--topic NAME:PARTITIONS")
+                declared.partitions = oldPartitions
             }
+            let topic = declared.name
             if let observeTopic, let problem = TopicSettings.validate(name: observeTopic) {
                 throw ValidationError("Please pass a valid --observe-topic: \(problem).")
             }
             var properties = try kafka.kafkaProperties(configuration: settings)
             if let producerConfig {
-                properties = properties.merging(try KafkaProperties.load(contentsOf: producerConfig))
+                properties = properties.merging(
+                    try KafkaConnectionOptions.properties(file: producerConfig, flag: "--producer-config"))
             }
             // A load test should report a dead cluster within seconds, not librdkafka's default five minutes.
             properties.setDefault("message.timeout.ms", "30000")
@@ -155,17 +169,19 @@ extension ImageLoadgen {
             } else {
                 let totalRate = rate ?? load.rate
                 schedule = LoadSchedule.constant(
-                    rate: totalRate, duration: duration?.value ?? (count == nil ? load.duration : nil), count: count)
+                    rate: totalRate, duration: try duration.map { try parseDuration($0, flag: "--duration") }
+                        ?? (count == nil ? load.duration : nil),
+                    count: count)
             }
             let imageSource = images.source(load)
             var config = LoadGeneratorConfig(topic: topic, schedule: schedule, source: imageSource, properties: properties)
-            config.warmup = warmup?.value ?? load.warmup
+            config.warmup = try warmup.map { try parseDuration($0, flag: "--warmup") } ?? load.warmup
             config.keyStrategy = key
             config.workers = workerCount
             config.workerIndex = workerIndex
             config.verify = verify
             config.observeTopic = observeTopic
-            config.drainTimeout = drainTimeout.value
+            config.drainTimeout = try parseDuration(drainTimeout, flag: "--drain-timeout")
             config.histogramLog = histogramLog
             config.runID = try distributed.resolvedRunID()
             config.startAt = try distributed.resolvedStartAt()
@@ -186,7 +202,7 @@ extension ImageLoadgen {
             if embeddedCluster {
                 let cluster = try EmbeddedCluster.start(
                     topics: [topic, observeTopic, reportTopic].compactMap { $0 },
-                    partitions: partitions ?? settings.kafka.topics.first { $0.name == topic }?.partitions ?? 6, logger: logger)
+                    partitions: declared.partitions, logger: logger)
                 config.properties["bootstrap.servers"] = cluster.bootstrapServers
                 embedded = cluster
             }
@@ -195,7 +211,7 @@ extension ImageLoadgen {
             if distributed.barrier, let reports {
                 config.startAt = try reports.barrier(
                     runID: config.runID, workerIndex: workerIndex, workers: workerCount, delay: .seconds(2),
-                    timeout: distributed.barrierTimeout.value)
+                    timeout: try distributed.resolvedBarrierTimeout())
             }
 
             let generator: LoadGenerator
@@ -241,7 +257,7 @@ extension ImageLoadgen {
             // log holds the answer without a separate step. Its own failures still count.
             let workerStatus = Result { try ReportOutputs.exitStatus(for: report) }
             var merged = try reports.awaitMerged(
-                runID: config.runID, workers: workerCount, timeout: distributed.barrierTimeout.value + schedule.totalDuration)
+                runID: config.runID, workers: workerCount, timeout: try distributed.resolvedBarrierTimeout() + schedule.totalDuration)
             merged.thresholds = try thresholds.evaluate(merged)
             try ReportOutputs(json: distributed.mergedReport).write(merged, merged.seconds ?? [])
             StandardOutput.write(line: "\ncombined:\n" + LoadReporters.text(merged))

@@ -20,17 +20,21 @@ extension ImageLoadgen {
 
                 A step fails when any threshold fails, any image is not delivered, or --verify finds a loss.
 
-                Exit status: 0 a passing rate was found; 3 no step passed; 1 error; 64 bad arguments.
+                Exit status: 0 a passing rate was found; 3 no step passed; 1 error; 64 bad input.
 
                 Example (the whole pipeline: images in, predictions out):
-                  image-loadgen search --observe-topic predictions --threshold 'e2e_p99<200ms' \\
-                    --start-rate 50 --step-duration 30s --warmup 5s --report out/search.json --plot out/search.svg
+                  image-loadgen search --observe-topic predictions \\
+                    --threshold 'e2e_p99<200ms' --start-rate 50 --step-duration 30s \\
+                    --warmup 5s --report out/search.json --plot out/search.svg
                 """)
 
         @OptionGroup var configuration: ConfigurationOptions
         @OptionGroup(title: "Kafka") var kafka: KafkaConnectionOptions
 
-        @Option(help: "Topic to produce to. Default: load.topic in the configuration (images).")
+        @Option(help: ArgumentHelp(
+            "Topic to produce to, \(TopicDeclaration.syntax); its partitions count when this tool starts the embedded "
+                + "cluster. Default: load.topic (images); partitions left out are the configured topic's, else 6.",
+            valueName: "topic"))
         var topic: String?
 
         @OptionGroup(title: "What a step must meet (at least one)") var thresholds: ThresholdOptions
@@ -50,11 +54,11 @@ extension ImageLoadgen {
         @Option(help: ArgumentHelp("Stop bisecting when the interval is within this fraction of the passing rate.", valueName: "fraction"))
         var resolution = 0.05
 
-        @Option(help: ArgumentHelp("How long each step sends.", valueName: "duration"), transform: DurationArgument.init(parsing:))
-        var stepDuration = DurationArgument(.seconds(30))
+        @Option(help: ArgumentHelp("How long each step sends.", valueName: "duration"))
+        var stepDuration = "30s"
 
-        @Option(help: ArgumentHelp("The start of each step excluded from its figures.", valueName: "duration"), transform: DurationArgument.init(parsing:))
-        var warmup = DurationArgument(.seconds(5))
+        @Option(help: ArgumentHelp("The start of each step excluded from its figures.", valueName: "duration"))
+        var warmup = "5s"
 
         @Option(help: ArgumentHelp("Read this topic (e.g. predictions) for end-to-end latency (e2e_* thresholds).", valueName: "topic"))
         var observeTopic: String?
@@ -95,20 +99,25 @@ extension ImageLoadgen {
             guard resolution.isFinite, resolution > 0, resolution < 1 else {
                 throw ValidationError("Please pass a --resolution between 0 and 1, e.g. 0.05.")
             }
-            guard stepDuration.value >= .seconds(1), stepDuration.value <= .seconds(86_400) else {
+            let (stepDuration, warmup) = try durations()
+            guard stepDuration >= .seconds(1), stepDuration <= .seconds(86_400) else {
                 throw ValidationError("Please pass a --step-duration from 1s to 24h.")
             }
-            guard warmup.value < stepDuration.value else {
+            guard warmup < stepDuration else {
                 throw ValidationError("Please pass a --warmup shorter than --step-duration.")
             }
+        }
+
+        private func durations() throws -> (step: Duration, warmup: Duration) {
+            (try parseDuration(stepDuration, flag: "--step-duration"), try parseDuration(warmup, flag: "--warmup"))
         }
 
         func run() throws {
             let logger = logging.makeLogger(label: "image-loadgen")
             let settings = try configuration.load()
             let load = settings.load
-            let topic = topic ?? load.topic
-            if let problem = TopicSettings.validate(name: topic) { throw ValidationError("Please pass a valid --topic: \(problem).") }
+            let declared = try TopicDeclaration.parse(topic ?? load.topic, configured: settings.kafka.topics)
+            let topic = declared.name
             if let observeTopic, let problem = TopicSettings.validate(name: observeTopic) {
                 throw ValidationError("Please pass a valid --observe-topic: \(problem).")
             }
@@ -128,19 +137,20 @@ extension ImageLoadgen {
             if embeddedCluster {
                 let cluster = try EmbeddedCluster.start(
                     topics: [topic, observeTopic].compactMap { $0 },
-                    partitions: settings.kafka.topics.first { $0.name == topic }?.partitions ?? 6, logger: logger)
+                    partitions: declared.partitions, logger: logger)
                 logger.notice("searching the embedded cluster: the broker alone, no pipeline")
                 properties["bootstrap.servers"] = cluster.bootstrapServers
                 embedded = cluster
             }
+            let (stepDuration, warmup) = try durations()
             let searchID = UUID().uuidString.lowercased()
             var search = RateSearch(
                 startRate: startRate, maximumRate: maxRate, minimumRate: minRate, maximumSteps: maxSteps, resolution: resolution)
             try search.run(thresholds: checks, supply: supply, logger: logger) { rate, number in
                 var config = LoadGeneratorConfig(
-                    topic: topic, schedule: .constant(rate: rate, duration: stepDuration.value, count: nil), source: imageSource,
+                    topic: topic, schedule: .constant(rate: rate, duration: stepDuration, count: nil), source: imageSource,
                     properties: properties)
-                config.warmup = warmup.value
+                config.warmup = warmup
                 config.verify = verify
                 config.observeTopic = observeTopic
                 config.runID = "\(searchID)-step-\(number)"

@@ -26,30 +26,41 @@ struct InferenceApp: AsyncParsableCommand {
             and every one before it. Images go to the model --batch-size at a time (the instances list), waiting at \
             most --batch-linger to fill a batch.
 
-            Failure policy. An image's own failure goes to the dead-letter topic with a dlq-reason header: not a \
-            JPEG; refused by the model (400: a refused batch is split until the refused image is alone); or \
-            "retries exhausted: <last error>" after --max-attempts timeouts, 429s or 5xx while other images got \
-            through. A systemic failure is never the image's fault and dead-letters nothing: credentials refused \
-            (401, 403), model not found (404), connection refused, DNS, TLS, the status check failing, or the same \
-            failure hitting several requests with no success between (a circuit breaker). Consumption then pauses, \
-            calls are retried with backoff, /readyz fails and inference_app_model_systemic_failure is 1, until the \
-            model answers again.
+            Failure policy: each failure is of one of three kinds, by the same rule in every tool:
+              permanent: not a JPEG; HTTP 400, 413, 422. Dead-lettered at once with
+                a dlq-reason header; a refused batch is split until that image is alone.
+              retriable: a timeout, a reset mid-request; HTTP 408, 425, 429, 5xx.
+                Retried with backoff; after --max-attempts while other images got
+                through, dead-lettered as "retries exhausted: <last error>".
+              systemic: HTTP 401, 403, 404 and any other status; connection refused,
+                DNS, TLS, the status check failing, or the same failure on several
+                requests with no success between (a circuit breaker). Never the
+                image's fault: nothing is dead-lettered; consumption pauses, calls
+                are retried with backoff, /readyz fails and
+                inference_app_model_systemic_failure is 1 until the model answers.
 
             Operations: GET /healthz (fails only when wedged: work pending and nothing moved for --stall-timeout), \
             /readyz (partitions assigned, the model answered its status check, no systemic failure) and /metrics \
-            (Prometheus) on --http-port. The group is joined once the model has answered, so predictions carry its \
+            (Prometheus) on --http-host:--http-port. The group is joined once the model has answered, so predictions carry its \
             version from the first. SIGTERM stops consuming, lets in-flight work finish for up to --drain-timeout, \
             commits, leaves the group and exits 0. Outputs are partitioned with murmur2_random by key (as Java \
             clients do; -X partitioner=… overrides).
 
+            Exit status: 0 stopped by a signal after draining, 1 failed, 64 bad input (flags, environment, \
+            configuration).
+
             Examples:
-              local-kafka --topic images:6 --topic predictions:6 --topic images-dlq:1 &
-              local-model-server --port 8501 &
+              local-kafka --topic images --topic predictions --topic images-dlq:1 &
+              local-model-server --http-port 8501 &
               inference-app --bootstrap-servers 127.0.0.1:PORT   # the default --model-url
-              inference-app --config pipeline.yaml --concurrency 64 --batch-size 16 -X linger.ms=2
-              inference-app --allow-plain-http \\
+              inference-app --config pipeline.yaml --concurrency 64 --batch-size 16 \\
+                -X linger.ms=2
+              inference-app --allow-plain-http --http-host 0.0.0.0 \\
                 --model-url http://tf-serving:8501/v1/models/image-classifier:predict
-            """)
+            """,
+        version: ToolVersion.text)
+
+    static func main() async { await ToolMain.run(Self.self) }
 
     @OptionGroup var configurationOptions: ConfigurationOptions
     @OptionGroup(title: "Kafka") var kafka: KafkaConnectionOptions
@@ -104,27 +115,19 @@ struct InferenceApp: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "On SIGTERM, how long in-flight work may take to finish. Default: stream_app.drain_timeout (20s).",
+            "Once consumption stops (a signal), how long outstanding work may take to finish before the app "
+                + "commits and leaves. Default: stream_app.drain_timeout (20s).",
             valueName: "duration"))
     var drainTimeout: String?
 
-    @Option(help: "Port of /healthz, /readyz and /metrics; 0 picks a free one. Default: stream_app.http_port (8080).")
-    var httpPort: Int?
+    /// /healthz, /readyz and /metrics; the port's default is stream_app.http_port (8080).
+    @OptionGroup(title: "Health and metrics") var http: HTTPServerOptions
 
-    @Option(help: "Address of /healthz, /readyz and /metrics.")
-    var httpHost = "0.0.0.0"
-
-    @Option(help: ArgumentHelp(
-        "Vertex and ML Engine backends: a service-account key file. Default: $GOOGLE_APPLICATION_CREDENTIALS, then "
-            + "gcloud's application-default credentials, then the metadata server (as model-provision).", valueName: "file"))
-    var credentials: String?
+    /// Vertex and ML Engine backends only.
+    @OptionGroup(title: "Google (Vertex and ML Engine backends)") var googleAccess: GoogleAccessOptions
 
     @Option(help: ArgumentHelp(
-        "Vertex and ML Engine backends: send calls to this root instead of Google's regional host. "
-            + "Default: $MODEL_PROVISION_API_ROOT.", valueName: "url"))
-    var googleAPIRoot: String?
-
-    @Option(help: "Vertex and ML Engine backends: the serving signature's input that takes the image bytes.")
+        "Vertex and ML Engine backends: the serving signature's input that takes the image bytes.", valueName: "name"))
     var inputKey = "image_bytes"
 
     @OptionGroup(title: "Logging") var logging: LoggingOptions
@@ -133,12 +136,7 @@ struct InferenceApp: AsyncParsableCommand {
         if let concurrency, !(1...10_000).contains(concurrency) {
             throw ValidationError("Please pass a --concurrency from 1 to 10000.")
         }
-        if let httpPort, !(0...65535).contains(httpPort) {
-            throw ValidationError("Please pass an --http-port from 0 to 65535.")
-        }
-        if let problem = EmbeddedHTTPServer.problem(listeningOn: httpHost) {
-            throw ValidationError("Please pass an --http-host to listen on: \(problem).")
-        }
+        try HTTPServerOptions.check(host: http.httpHost, hostFlag: "--http-host", port: http.httpPort, portFlag: "--http-port")
         if let drainTimeout { _ = try parseDuration(drainTimeout, flag: "--drain-timeout") }
         if let batchSize, !(1...1_000).contains(batchSize) {
             throw ValidationError("Please pass a --batch-size from 1 to 1000.")
@@ -186,12 +184,13 @@ struct InferenceApp: AsyncParsableCommand {
 
         let signal = TerminationSignal()
         let engine = try StreamAppEngine(configuration: configuration, backend: backend, logger: logger)
-        let port = httpPort ?? app.httpPort
+        let port = http.httpPort ?? app.httpPort
+        let httpHost = http.httpHost
         let server: EmbeddedHTTPServer
         do {
             server = try await StreamAppHTTPEndpoints.start(host: httpHost, port: UInt16(port), engine: engine)
         } catch {
-            throw InferenceAppError(description: "cannot serve /healthz on \(httpHost):\(port): \(error)")
+            throw CommandFailure("cannot serve /healthz on \(httpHost):\(port): \(error)")
         }
         logger.info("health and metrics", metadata: ["address": "\(httpHost):\(server.port)"])
         let stopper = Task {
@@ -204,7 +203,7 @@ struct InferenceApp: AsyncParsableCommand {
             try await engine.run()
         } catch {
             await server.stop()
-            throw InferenceAppError(description: "\(error)")
+            throw error
         }
         await server.stop()
     }
@@ -228,8 +227,8 @@ struct InferenceApp: AsyncParsableCommand {
             do {
                 return GooglePredictBackend(
                     access: try GoogleModelAccess(
-                        settings: settings, accessToken: nil, credentialsFile: credentials, apiRoot: googleAPIRoot,
-                        userAgent: "image-pipeline-inference-app/1.0", requestTimeout: requestTimeout, logger: logger),
+                        settings: settings, accessToken: nil, credentialsFile: googleAccess.credentials, apiRoot: try googleAccess.apiRoot(),
+                        userAgent: "image-pipeline-inference-app/\(ToolVersion.project)", requestTimeout: requestTimeout, logger: logger),
                     inputKey: inputKey)
             } catch let error as GoogleError where error.code == .invalidInput {
                 throw ValidationError(error.reason)
@@ -239,7 +238,3 @@ struct InferenceApp: AsyncParsableCommand {
 }
 
 extension ModelBackend: ExpressibleByArgument {}
-
-struct InferenceAppError: Error, CustomStringConvertible {
-    let description: String
-}

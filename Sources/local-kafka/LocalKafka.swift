@@ -7,6 +7,9 @@ import PipelineConfig
 
 @main
 struct LocalKafka: ParsableCommand {
+    /// The most partitions one topic of the embedded cluster may have (it holds up to ~5 MB of each in memory).
+    static let maximumPartitions = 1000
+
     static let configuration = CommandConfiguration(
         commandName: "local-kafka",
         abstract: "Run an embedded Kafka cluster on this machine, for local pipelines and tests.",
@@ -16,12 +19,22 @@ struct LocalKafka: ParsableCommand {
             (or, with none, the topics of the pipeline configuration), prints bootstrap.servers on standard \
             output, and runs until SIGINT or SIGTERM.
 
+            --topic images creates the configured images topic (its partitions); --topic images:12 sets them. \
+            Topic configs (name:partitions:key=value) are accepted for the same syntax everywhere, but the \
+            embedded cluster keeps none.
+
             Limits: it keeps about 5 MB per partition (older data is dropped), and it is in memory only.
+
+            Exit status: 0 stopped by a signal, 1 failed, 64 bad input.
 
             Examples:
               local-kafka --topic images:6 --topic predictions:6
-              local-kafka --bootstrap-file /tmp/bootstrap &  # then: export KAFKA_BOOTSTRAP_SERVERS=$(cat /tmp/bootstrap)
-            """)
+              local-kafka --bootstrap-file /tmp/bootstrap &
+              export KAFKA_BOOTSTRAP_SERVERS=$(cat /tmp/bootstrap)
+            """,
+        version: ToolVersion.text)
+
+    static func main() { ToolMain.run(Self.self) }
 
     @OptionGroup var configuration: ConfigurationOptions
 
@@ -30,8 +43,11 @@ struct LocalKafka: ParsableCommand {
 
     @Option(
         name: .customLong("topic"),
-        help: ArgumentHelp("A topic to create, name[:partitions] (repeatable; default 1 partition).", valueName: "topic"))
-    var topics: [TopicArgument] = []
+        help: ArgumentHelp(
+            "A topic to create, \(TopicDeclaration.syntax) (repeatable). Default: kafka.topics in the "
+                + "configuration; partitions left out are the configured topic's, else 6.",
+            valueName: "topic"))
+    var topics: [String] = []
 
     @Option(help: "Replicas per partition. Default: 3, or the number of brokers if fewer.")
     var replicationFactor: Int?
@@ -52,18 +68,22 @@ struct LocalKafka: ParsableCommand {
         let logger = logging.makeLogger(label: "local-kafka")
         let settings = try configuration.load()
         let wanted = topics.isEmpty
-            ? settings.kafka.topics.map { TopicArgument(name: $0.name, partitions: $0.partitions) } : topics
+            ? settings.kafka.topics : try TopicDeclaration.parse(topics, configured: settings.kafka.topics)
         // Everything is checked before the cluster starts, so a mistake costs nothing and leaves nothing behind.
-        if let large = wanted.first(where: { $0.partitions > TopicArgument.maximumPartitions }) {
+        if let large = wanted.first(where: { $0.partitions > Self.maximumPartitions }) {
             throw ValidationError(
                 "Topic \(large.name) has \(large.partitions) partitions; the embedded cluster keeps each in memory, "
-                    + "so please use at most \(TopicArgument.maximumPartitions).")
+                    + "so please use at most \(Self.maximumPartitions).")
         }
         if let bootstrapFile {
             let folder = URL(fileURLWithPath: bootstrapFile).deletingLastPathComponent().path
             guard FileManager.default.isWritableFile(atPath: folder) else {
                 throw ValidationError("Cannot write --bootstrap-file \(bootstrapFile): \(folder) is not a writable folder.")
             }
+        }
+        if !topics.isEmpty, let configured = wanted.first(where: { !$0.configs.isEmpty }) {
+            logger.warning(
+                "the embedded cluster keeps no topic configs: \(configured.configs.keys.sorted().joined(separator: ", ")) of topic \(configured.name) not applied")
         }
         let signal = TerminationSignal()
         let cluster = try KafkaMockCluster(brokers: brokers, logger: logger)
@@ -93,28 +113,4 @@ struct LocalKafka: ParsableCommand {
             throw ValidationError("Cannot write --bootstrap-file \(path): \(String(cString: strerror(errno)))")
         }
     }
-}
-
-/// `name[:partitions]`.
-struct TopicArgument: ExpressibleByArgument {
-    /// The most partitions one topic of the embedded cluster may have (it holds up to ~5 MB of each in memory).
-    static let maximumPartitions = 1000
-
-    let name: String
-    let partitions: Int
-
-    init(name: String, partitions: Int) {
-        self.name = name
-        self.partitions = partitions
-    }
-
-    init?(argument: String) {
-        let parts = argument.split(separator: ":", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), TopicSettings.validate(name: String(parts[0])) == nil else { return nil }
-        let partitions = parts.count == 2 ? Int(parts[1]) : 1
-        guard let partitions, partitions >= 1 else { return nil }
-        self.init(name: String(parts[0]), partitions: partitions)
-    }
-
-    static var defaultValueDescription: String { "name[:partitions]" }
 }

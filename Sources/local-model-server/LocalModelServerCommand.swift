@@ -26,23 +26,38 @@ struct LocalModelServerCommand: AsyncParsableCommand {
             (--fail-first, --error-rate, --error-status). In Kubernetes, run the real TF Serving image \
             (tensorflow/serving, REST port 8501) instead.
 
+            It listens on --http-host (loopback by default) and --http-port (default 8501, TF Serving's REST \
+            port; 0 picks a free one), and prints the predict URL on standard output.
+
+            Exit status: 0 stopped by a signal, 1 failed, 64 bad input (flags, configuration).
+
             Examples:
-              local-model-server --port 8501 --model-name image-classifier
+              local-model-server --http-port 8501 --model-name image-classifier
               local-model-server --latency 20ms --latency-jitter 5ms
-              local-model-server --latency 20ms --latency-per-instance 1ms  # batches cost more
+              local-model-server --latency 20ms --latency-per-instance 1ms  # per image
               local-model-server --fail-first 50 --error-status 503  # an outage
               local-model-server --error-rate 0.01 --seed 7
-            """)
+            """,
+        version: ToolVersion.text)
+
+    static func main() async { await ToolMain.run(Self.self) }
+
+    /// TF Serving's REST port.
+    static let defaultPort = 8501
 
     @OptionGroup var configurationOptions: ConfigurationOptions
 
-    @Option(help: "Address to listen on; 0.0.0.0 in a container.")
-    var host = "127.0.0.1"
+    @OptionGroup(title: "REST API (default port 8501)") var http: HTTPServerOptions
 
-    @Option(help: "REST port (TF Serving's is 8501; 0 picks a free one, printed on standard output).")
-    var port: Int = 8501
+    @Option(name: .customLong("host"), help: .hidden)
+    var oldHost: String?
 
-    @Option(help: "The model name served. Default: google.model_name from the configuration, else image-classifier.")
+    @Option(name: .customLong("port"), help: .hidden)
+    var oldPort: Int?
+
+    @Option(help: ArgumentHelp(
+        "The model name served. Default: google.model.name in the configuration (image-classifier).",
+        valueName: "name"))
     var modelName: String?
 
     @Option(help: "The model version reported and served.")
@@ -74,11 +89,17 @@ struct LocalModelServerCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Logging") var logging: LoggingOptions
 
+    /// Where to listen, from --http-host and --http-port or their old names --host and --port.
+    private func address() throws -> (host: String, port: Int) {
+        if oldHost != nil { Deprecation.warn("--host", use: "--http-host") }
+        let (host, hostFlag) = oldHost.map { ($0, "--host") } ?? (http.httpHost, "--http-host")
+        let (port, portFlag) = try Deprecation.option(http.httpPort, "--http-port", old: oldPort, "--port")
+        try HTTPServerOptions.check(host: host, hostFlag: hostFlag, port: port, portFlag: portFlag)
+        return (host, port ?? Self.defaultPort)
+    }
+
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("Please pass a --port from 0 to 65535.") }
-        if let problem = EmbeddedHTTPServer.problem(listeningOn: host) {
-            throw ValidationError("Please pass a --host to listen on: \(problem).")
-        }
+        _ = try address()
         guard modelVersion >= 1 else { throw ValidationError("Please pass a --model-version of 1 or more.") }
         guard failFirst >= 0 else { throw ValidationError("Please pass a --fail-first of 0 or more.") }
         guard (0...1).contains(errorRate) else { throw ValidationError("Please pass an --error-rate from 0 to 1.") }
@@ -111,13 +132,14 @@ struct LocalModelServerCommand: AsyncParsableCommand {
         configuration.errorStatus = errorStatus
         configuration.retryAfterSeconds = retryAfter
         configuration.seed = seed
+        let (host, port) = try address()
         let signal = TerminationSignal()
         let model = LocalModelServer(configuration: configuration)
         let server: EmbeddedHTTPServer
         do {
             server = try await EmbeddedHTTPServer.start(host: host, port: UInt16(port)) { await model.handle($0) }
         } catch {
-            throw LocalModelServerCommandError(description: "cannot listen on \(host):\(port): \(error)")
+            throw CommandFailure("cannot listen on \(host):\(port): \(error)")
         }
         StandardOutput.write(line: "http://\(host):\(server.port)/v1/models/\(configuration.modelName):predict")
         logger.info(
@@ -129,8 +151,4 @@ struct LocalModelServerCommand: AsyncParsableCommand {
         logger.info("stopping", metadata: ["predict_calls": "\(model.predictCalls)"])
         await server.stop()
     }
-}
-
-struct LocalModelServerCommandError: Error, CustomStringConvertible {
-    let description: String
 }

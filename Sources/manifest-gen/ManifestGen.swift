@@ -20,12 +20,18 @@ struct ManifestGen: ParsableCommand {
             The output is deterministic; commit it, and let CI run --check, which exits 1 and lists the files that \
             differ from what the configuration generates.
 
+            Exit status: 0 written or up to date, 1 --check found differences (or a failure), 64 bad input \
+            (flags, configuration).
+
             Examples:
-              manifest-gen                                  # write ./manifests from ./pipeline.yaml
-              manifest-gen --check                          # in CI: fail when manifests/ drifted
+              manifest-gen               # write ./manifests from ./pipeline.yaml
+              manifest-gen --check       # in CI: fail when manifests/ drifted
               manifest-gen --stdout | kubectl apply --dry-run=client -f -
               manifest-gen --config prod.yaml --output-dir deploy/manifests
-            """)
+            """,
+        version: ToolVersion.text)
+
+    static func main() { ToolMain.run(Self.self) }
 
     @OptionGroup var configuration: ConfigurationOptions
 
@@ -38,8 +44,8 @@ struct ManifestGen: ParsableCommand {
     @Flag(help: "Write nothing; print the base's objects as one multi-document YAML stream.")
     var stdout = false
 
-    @Option(help: "How to report written or differing files: text or json.")
-    var output: OutputFormat = .text
+    /// How written or differing files are reported.
+    @OptionGroup var outputOptions: OutputOptions
 
     func validate() throws {
         if check && stdout { throw ValidationError("Please pass either --check or --stdout, not both.") }
@@ -82,7 +88,7 @@ struct ManifestGen: ParsableCommand {
     }
 
     private func report(_ differences: [ManifestDirectory.Difference], fileCount: Int) {
-        switch output {
+        switch outputOptions.output {
         case .json:
             let entries = differences.map { difference -> [String: String] in
                 var entry = ["path": outputDir + "/" + difference.path]

@@ -27,17 +27,22 @@ struct ModelProvision: AsyncParsableCommand {
             $GOOGLE_APPLICATION_CREDENTIALS (a service-account key file); gcloud application-default \
             credentials ($CLOUDSDK_CONFIG or ~/.config/gcloud); the metadata server ($GCE_METADATA_HOST).
 
-            Exit status: 0 done, 1 failed (the error says why), 64 bad arguments.
+            Exit status: 0 done, 1 failed (the error says why), 64 bad input (flags, environment, \
+            configuration).
 
             Examples:
-              model-provision plan --project my-project --saved-model-uri gs://my-bucket/models/classifier/
+              model-provision plan --project my-project \\
+                --saved-model-uri gs://my-bucket/models/classifier/
               model-provision upload --saved-model ./export/classifier
               model-provision apply --saved-model ./export/classifier
               model-provision apply --output json
               model-provision predict --image datasets/cat.jpg
               model-provision destroy --yes
             """,
+        version: ToolVersion.text,
         subcommands: [Plan.self, Upload.self, Apply.self, Status.self, Destroy.self, Predict.self])
+
+    static func main() async { await ToolMain.run(Self.self) }
 }
 
 /// The option groups every subcommand takes.

@@ -21,11 +21,17 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Region, e.g. us-central1. Default: google.region.", valueName: "region"))
     var region: String?
 
-    @Option(name: .customLong("model"), help: ArgumentHelp("Model name (and Vertex model id).", valueName: "name"))
+    @Option(help: ArgumentHelp("Model name (and Vertex model id). Default: google.model.name.", valueName: "name"))
     var modelName: String?
 
-    @Option(name: .customLong("model-version"), help: ArgumentHelp("ML Engine version name, e.g. v1.", valueName: "name"))
-    var version: String?
+    @Option(name: .customLong("model"), help: .hidden)
+    var oldModelName: String?
+
+    @Option(help: ArgumentHelp("ML Engine version name, e.g. v1. Default: google.model.version.", valueName: "name"))
+    var versionName: String?
+
+    @Option(name: .customLong("model-version"), help: .hidden)
+    var oldVersionName: String?
 
     @Option(help: ArgumentHelp("The TensorFlow SavedModel directory, gs://bucket/path/.", valueName: "gs-uri"))
     var savedModelURI: String?
@@ -65,8 +71,12 @@ struct ModelOptions: ParsableArguments {
         if let api { settings.api = api }
         if let project { settings.project = project }
         if let region { settings.region = region }
-        if let modelName { settings.model.name = modelName }
-        if let version { settings.model.version = version }
+        if let modelName = try Deprecation.option(modelName, "--model-name", old: oldModelName, "--model").value {
+            settings.model.name = modelName
+        }
+        if let version = try Deprecation.option(versionName, "--version-name", old: oldVersionName, "--model-version").value {
+            settings.model.version = version
+        }
         if let savedModelURI { settings.model.savedModelURI = savedModelURI }
         if let runtimeVersion { settings.model.runtimeVersion = runtimeVersion }
         if let framework { settings.model.framework = framework }
@@ -88,28 +98,29 @@ struct ModelOptions: ParsableArguments {
 
 /// How to reach Google: credentials, API host, waiting and output.
 struct GoogleConnectionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "A service-account key file. Default: $GOOGLE_APPLICATION_CREDENTIALS, then gcloud's application-default "
-            + "credentials, then the metadata server.", valueName: "file"))
-    var credentials: String?
+    @OptionGroup var google: GoogleAccessOptions
 
     @Option(help: ArgumentHelp(
         "An OAuth access token to use as is (prefer $GOOGLE_OAUTH_ACCESS_TOKEN: flags show up in ps).", valueName: "token"))
     var accessToken: String?
 
-    @Option(help: ArgumentHelp(
-        "Send API calls to this root instead of Google's regional host (private endpoints, local test servers). "
-            + "Default: $MODEL_PROVISION_API_ROOT.", valueName: "url"))
-    var apiRoot: String?
-
     @Option(help: ArgumentHelp("Give up waiting for operations after this long, e.g. 45m.", valueName: "duration"))
-    var timeout = "60m"
+    var waitTimeout = "60m"
+
+    @Option(name: .customLong("timeout"), help: .hidden)
+    var oldTimeout: String?
+
+    /// `--wait-timeout`, or its old name `--timeout`.
+    func operationTimeout() throws -> Duration {
+        guard let oldTimeout else { return try parseDuration(waitTimeout, flag: "--wait-timeout") }
+        Deprecation.warn("--timeout", use: "--wait-timeout")
+        return try parseDuration(oldTimeout, flag: "--timeout")
+    }
 
     @Option(help: ArgumentHelp("First wait between operation polls; it doubles up to 30s.", valueName: "duration"))
     var pollInterval = "2s"
 
-    @Option(help: "text, or json for scripts.")
-    var output: OutputFormat = .text
+    @OptionGroup var outputOptions: OutputOptions
 
     @Option(help: ArgumentHelp(
         "Bytes per resumable upload request, a multiple of 256 KiB, e.g. 8MiB or 512KiB; smaller files go up in "
@@ -150,11 +161,12 @@ struct ProvisionContext {
         let access: GoogleModelAccess
         do {
             access = try GoogleModelAccess(
-                settings: settings, accessToken: connection.accessToken, credentialsFile: connection.credentials,
-                apiRoot: connection.apiRoot, userAgent: "image-pipeline-model-provision/1.0",
+                settings: settings, accessToken: connection.accessToken, credentialsFile: connection.google.credentials,
+                apiRoot: try connection.google.apiRoot(environment: environment),
+                userAgent: "image-pipeline-model-provision/\(ToolVersion.project)",
                 waiter: GoogleOperationWaiter(
                     initialInterval: try parseDuration(connection.pollInterval, flag: "--poll-interval"),
-                    timeout: try parseDuration(connection.timeout, flag: "--timeout")),
+                    timeout: try connection.operationTimeout()),
                 environment: environment, logger: logger,
                 progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
             savedModel = try model.savedModel.map(SavedModelFolder.init(path:))
@@ -167,7 +179,7 @@ struct ProvisionContext {
         uploader.chunkSize = try connection.chunkSize()
         uploader.multipartLimit = min(uploader.multipartLimit, Int64(uploader.chunkSize))
         self.uploader = uploader
-        output = connection.output
+        output = connection.outputOptions.output
         self.redactor = redactor
         credential = access.credential
     }

@@ -336,7 +336,7 @@ struct PipelineRunner {
         let appPort = modelPort + 1
         let modelURL = "http://127.0.0.1:\(modelPort)/v1/models/image-classifier:predict"
         let modelServer = try start(binary("local-model-server"), [
-            "--config", emptyConfig, "--port", String(modelPort), "--log-level", "error",
+            "--config", emptyConfig, "--http-port", String(modelPort), "--log-level", "error",
         ] + model)
         let process: Process
         switch app {

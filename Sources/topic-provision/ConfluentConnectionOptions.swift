@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Confluent
 import Foundation
 import HTTP
@@ -19,22 +20,13 @@ struct ConfluentConnectionOptions: ParsableArguments {
         help: ArgumentHelp("The Kafka cluster id, lkc-…. Default: $KAFKA_ID, then kafka.cluster_id.", valueName: "id"))
     var clusterID: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "The environment id, env-…, to look the REST endpoint up with a Cloud API key. Default: "
-                + "$CONFLUENT_ENVIRONMENT_ID, then kafka.environment.", valueName: "id"))
-    var environment: String?
-
-    @Option(help: ArgumentHelp("The Confluent Cloud API root for the cmk/v2 lookup.", valueName: "url"))
-    var cloudAPIRoot = ConfluentCloudClient.defaultAPIRoot
+    /// Where to look the REST endpoint up (cmk/v2) when none is given.
+    @OptionGroup var cloud: ConfluentCloudOptions
 
     static let endpointVariable = "KAFKA_REST_ENDPOINT"
     static let clusterVariable = "KAFKA_ID"
     static let apiKeyVariable = "KAFKA_API_KEY"
     static let apiSecretVariable = "KAFKA_API_SECRET"
-    static let cloudKeyVariable = "CONFLUENT_CLOUD_API_KEY"
-    static let cloudSecretVariable = "CONFLUENT_CLOUD_API_SECRET"
-    static let environmentVariable = "CONFLUENT_ENVIRONMENT_ID"
 
     /// Checks every input before any request, then looks the endpoint up if it has to.
     func connect(
@@ -45,7 +37,7 @@ struct ConfluentConnectionOptions: ParsableArguments {
             [flag, variables[variable], configured].compactMap { $0 }.first { !$0.isEmpty }
         }
         guard let clusterID = value(clusterID, Self.clusterVariable, settings.clusterID) else {
-            throw InputError(description: "no cluster id: pass --cluster-id lkc-… or set \(Self.clusterVariable)")
+            throw InputError("no cluster id: pass --cluster-id lkc-… or set \(Self.clusterVariable)")
         }
         try ConfluentInputError.checkID(
             clusterID, prefix: "lkc-", what: "cluster id", source: "--cluster-id, \(Self.clusterVariable) or kafka.cluster_id")
@@ -53,11 +45,10 @@ struct ConfluentConnectionOptions: ParsableArguments {
             Self.apiKeyVariable, Self.apiSecretVariable, variables, purpose: "a Kafka cluster API key")
         guard let kafkaCredentials else {
             throw InputError(
-                description: "no cluster API key: set \(Self.apiKeyVariable) and \(Self.apiSecretVariable) "
+                "no cluster API key: set \(Self.apiKeyVariable) and \(Self.apiSecretVariable) "
                     + "(a Kafka API key of cluster \(clusterID))")
         }
-        let cloudCredentials = try ConfluentCredentials.fromEnvironment(
-            Self.cloudKeyVariable, Self.cloudSecretVariable, variables, purpose: "a Cloud API key")
+        let cloudCredentials = try cloud.cloudCredentials(environment: variables)
         var redactor = kafkaCredentials.redacting()
         if let cloudCredentials { redactor = cloudCredentials.redacting(redactor) }
         var configuration = HTTPClientConfiguration()
@@ -69,8 +60,8 @@ struct ConfluentConnectionOptions: ParsableArguments {
 
         let endpoint = try await KafkaRestEndpoint.resolve(
             configured: value(restEndpoint, Self.endpointVariable, settings.restEndpoint), clusterID: clusterID,
-            environment: value(self.environment, Self.environmentVariable, settings.environment),
-            cloudCredentials: cloudCredentials, cloudAPIRoot: cloudAPIRoot, http: http, logger: logger)
+            environment: cloud.environmentID(configured: settings.environment, environment: variables),
+            cloudCredentials: cloudCredentials, cloudAPIRoot: cloud.cloudAPIRoot, http: http, logger: logger)
         logger.info("cluster \(clusterID) at \(endpoint) with \(kafkaCredentials)")
         return KafkaRestClient(endpoint: endpoint, clusterID: clusterID, credentials: kafkaCredentials, http: http)
     }

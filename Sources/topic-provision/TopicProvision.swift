@@ -22,15 +22,21 @@ struct TopicProvision: AsyncParsableCommand {
             $KAFKA_API_KEY and $KAFKA_API_SECRET. Without an endpoint, a Cloud API key \
             ($CONFLUENT_CLOUD_API_KEY, $CONFLUENT_CLOUD_API_SECRET) and --environment look it up in cmk/v2.
 
+            Exit status: 0 done, 1 failed or a refused change, 64 bad input (flags, environment, \
+            configuration); plan --detailed-exitcode: 2 = changes pending.
+
             Examples:
               topic-provision plan
-              topic-provision plan --detailed-exitcode --output json   (CI: 2 = changes)
+              topic-provision plan --detailed-exitcode --output json
               topic-provision apply
               topic-provision apply --topic images:12:retention.ms=3600000
               topic-provision status
               topic-provision destroy --allow-delete --yes
             """,
+        version: ToolVersion.text,
         subcommands: [Plan.self, Apply.self, Status.self, Destroy.self])
+
+    static func main() async { await ToolMain.run(Self.self) }
 }
 
 extension TopicProvision {
@@ -131,17 +137,8 @@ extension TopicProvision {
         private func checkConfirmation() throws {
             guard allowDelete && yes else {
                 throw InputError(
-                    description: "destroy deletes the declared topics and all their messages; pass both --allow-delete and --yes")
+                    "destroy deletes the declared topics and all their messages; pass both --allow-delete and --yes")
             }
         }
-    }
-}
-
-/// A plan that cannot be applied; the plan printed above says why.
-struct RefusedPlanError: Error, CustomStringConvertible {
-    let count: Int
-
-    var description: String {
-        "\(count) refused \(count == 1 ? "change" : "changes") (marked ! above): apply would change nothing until the declaration is fixed"
     }
 }

@@ -318,7 +318,7 @@ struct TopicProvisionTests {
     @Test(arguments: [
         (["plan", "--topic", "images:6:Retention_MS=1"], [String: String](), "'Retention_MS' is not a Kafka topic config name"),
         (["plan", "--topic", "images:-3"], [:], "partitions must be a whole number of at least 1, got '-3'"),
-        (["plan", "--topic", "images"], [:], "expected name:partitions[:key=value,...]"),
+        (["plan", "--topic", "images:6:retention.ms"], [:], "expected name[:partitions[:key=value,...]]"),
         (["plan", "--topic", "images:1", "--topic", "images:2"], [:], "--topic images is given twice"),
         (["plan", "--rest-endpoint", "ftp://pkc-1.confluent.cloud"], [:], "scheme ftp is not http or https"),
         (["plan", "--rest-endpoint", "http://pkc-1.confluent.cloud"], [:], "plain http:// is allowed only to loopback"),

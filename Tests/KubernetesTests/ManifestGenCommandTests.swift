@@ -143,7 +143,7 @@ struct ManifestGenCommandTests {
         try yaml.write(to: config, atomically: true, encoding: .utf8)
         let result = try BuiltProduct.run(
             "manifest-gen", ["--config", config.path, "--output-dir", directory.appendingPathComponent("out").path])
-        #expect(result.status == 1)
+        #expect(result.status == 64)
         let lines = result.standardError.split(separator: "\n")
         #expect(lines.count == 1, "\(result.standardError)")
         #expect(result.standardError.contains("pipeline.yaml:"))

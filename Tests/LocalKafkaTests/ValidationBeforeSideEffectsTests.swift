@@ -33,8 +33,8 @@ struct ValidationBeforeSideEffectsTests {
     }
 
     @Test func localModelServerRefusesAnAddressItCannotListenOn() throws {
-        let result = try BuiltProduct.run("local-model-server", ["--host", "256.0.0.1"], timeout: 30)
-        expectOneLineUsageError(result, mentions: "--host to listen on: '256.0.0.1' is not an IPv4 address")
+        let result = try BuiltProduct.run("local-model-server", ["--http-host", "256.0.0.1"], timeout: 30)
+        expectOneLineUsageError(result, mentions: "--http-host to listen on: '256.0.0.1' is not an IPv4 address")
     }
 
     @Test func manifestGenRefusesAnOutputDirThatIsAFile() throws {

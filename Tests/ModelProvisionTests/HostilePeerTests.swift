@@ -18,7 +18,7 @@ struct ModelProvisionHostilePeerTests {
             """.write(toFile: config, atomically: true, encoding: .utf8)
         return [
             "HOME": directory.path, "CLOUDSDK_CONFIG": directory.appendingPathComponent("gcloud").path,
-            "GOOGLE_OAUTH_ACCESS_TOKEN": "ya29.hostile-test-token", "MODEL_PROVISION_API_ROOT": server.baseURL,
+            "GOOGLE_OAUTH_ACCESS_TOKEN": "ya29.hostile-test-token", "PIPELINE_GOOGLE_API_ROOT": server.baseURL,
             "PIPELINE_CONFIG": config,
         ]
     }

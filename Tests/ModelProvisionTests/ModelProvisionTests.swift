@@ -37,7 +37,7 @@ struct ModelProvisionTests {
         var environment: [String: String] {
             [
                 "HOME": directory.path, "CLOUDSDK_CONFIG": directory.appendingPathComponent("gcloud").path,
-                "GOOGLE_APPLICATION_CREDENTIALS": keyPath, "MODEL_PROVISION_API_ROOT": server.baseURL,
+                "GOOGLE_APPLICATION_CREDENTIALS": keyPath, "PIPELINE_GOOGLE_API_ROOT": server.baseURL,
                 "PIPELINE_CONFIG": configPath,
             ]
         }
@@ -187,7 +187,7 @@ struct ModelProvisionTests {
         #expect(fixture.server.requests.dropFirst(before).allSatisfy { $0.httpMethod == "GET" })
 
         // A second version, so destroy must delete the non-default one first and the default last.
-        let second = try await fixture.run(["apply", "--model-version", "v2"] + Self.fast)
+        let second = try await fixture.run(["apply", "--version-name", "v2"] + Self.fast)
         #expect(second.status == 0, "\(second.standardError)")
         #expect(second.standardOutput.contains("versions/v2: exists (artifact=gs://contract-bucket/models/image-classifier/, default=yes"))
 
@@ -300,7 +300,7 @@ struct ModelProvisionTests {
         defer { Task { await fixture.finish() } }
         let root = "http://127.0.0.1:\(unusedLoopbackPort())"
         let result = try await fixture.run(
-            ["status", "--api-root", root], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": "ya29.x-token", "GOOGLE_CLOUD_PROJECT": "contract-project"])
+            ["status", "--google-api-root", root], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": "ya29.x-token", "GOOGLE_CLOUD_PROJECT": "contract-project"])
         #expect(result.status == 1)
         #expect(result.standardError.contains("cannot reach the API"), "\(result.standardError)")
     }

@@ -215,7 +215,7 @@ struct TFServingBackendTests {
 @Suite(.timeLimit(.minutes(2)))
 struct LocalModelServerCommandTests {
     @Test func servesTFServingsRESTAPIAndStopsOnSIGTERM() async throws {
-        let process = try BuiltProduct.start("local-model-server", ["--port", "0", "--model-name", "resnet", "--log-level", "warning"])
+        let process = try BuiltProduct.start("local-model-server", ["--http-port", "0", "--model-name", "resnet", "--log-level", "warning"])
         #expect(try await offThePool { eventually { process.standardOutputSoFar.contains(":predict") } })
         let url = process.standardOutputSoFar.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(url.hasSuffix("/v1/models/resnet:predict"))
@@ -239,7 +239,7 @@ struct LocalModelServerCommandTests {
         (["--error-rate", "2"], "--error-rate"),
         (["--error-status", "200"], "--error-status"),
         (["--latency", "20"], "--latency"),
-        (["--port", "70000"], "--port"),
+        (["--http-port", "70000"], "--http-port"),
         (["--fail-first", "-1"], "--fail-first"),
     ])
     func badArgumentsGiveAOneLineError(arguments: [String], mentions: String) throws {

@@ -99,8 +99,8 @@ struct InferenceAppCommandTests {
         (["--model-url", "http://127.0.0.1:8501/v1/models/m"], "--model-url", 64),
         (["--model-url", "http://10.1.2.3:8501/v1/models/m:predict"], "plain http://", 64),
         (["--model-backend", "vertex", "--bootstrap-servers", "127.0.0.1:1", "--google-api-root", "http://example.com"],
-         "--api-root", 64),
-        (["--config", "/no/such/pipeline.yaml"], "/no/such/pipeline.yaml", 1),
+         "--google-api-root", 64),
+        (["--config", "/no/such/pipeline.yaml"], "/no/such/pipeline.yaml", 64),
         ([String](), "--bootstrap-servers", 64),
     ])
     func badArgumentsGiveAOneLineError(arguments: [String], mentions: String, status: Int32) throws {

@@ -35,4 +35,9 @@ int jpegshim_read_header(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t 
 int jpegshim_decode_rgb(jpegshim_decoder *decoder, const uint8_t *jpeg, size_t length, uint64_t max_pixels,
                         const uint8_t **rgb, int *width, int *height, char message[JPEGSHIM_MESSAGE_CAPACITY]);
 
+/// The linked libjpeg's own version text ("6b  27-Mar-1998": its API level and date) and copyright line (which
+/// names libjpeg-turbo when it is that implementation). Both point at static storage.
+const char *jpegshim_library_version(void);
+const char *jpegshim_library_copyright(void);
+
 #endif

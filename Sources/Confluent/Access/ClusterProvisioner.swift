@@ -362,7 +362,7 @@ public struct ClusterProvisioner: Sendable {
                 throw ConfluentError(
                     code: .timedOut, operation: "wait for \(what)",
                     reason: "still \(state) after \(settings.timeout); it carries on at Confluent: run apply again "
-                        + "later, or raise --timeout")
+                        + "later, or raise --wait-timeout")
             }
             progress("waiting for \(what): \(state) (\(elapsed.components.seconds)s)")
             try await Task.sleep(for: min(interval, settings.timeout - elapsed))

@@ -35,7 +35,7 @@ public struct GoogleOperationWaiter: Sendable {
                 throw GoogleError(
                     .operation,
                     "\(what): operation \(current.name) still running after \(timeout); it carries on at Google, "
-                        + "check with `model-provision status` or raise --timeout")
+                        + "check with `model-provision status` or raise --wait-timeout")
             }
             progress(current, elapsed)
             try await Task.sleep(for: min(interval, timeout - elapsed))
