@@ -154,7 +154,7 @@ public final class LoadGenerator: Sendable {
         }
         let interrupted = stopRequested.withLock { $0 }
         let sendingEnded = ContinuousClock.now - start
-        logger.info("sent \(sequence) images in \(sendingEnded); waiting for acknowledgements")
+        logger.info("sent \(sequence) images in \(String(format: "%.1f", sendingEnded.secondsValue)) s; waiting for acknowledgements")
         producer.close(timeout: config.drainTimeout)
         let elapsed = ContinuousClock.now - start
 
