@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Failure", swiftSettings: swiftSettings),
         .target(
             name: "Kafka",
-            dependencies: ["CRdKafka", "Failure", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CRdKafka", "CheckedNumbers", "Failure", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
         .target(
             name: "HTTP",

@@ -44,6 +44,16 @@ extension Duration {
         self = Duration(checkingSeconds: seconds) ?? (seconds < 0 ? .zero - .longestAccepted : .longestAccepted)
     }
 
+    /// Whole milliseconds (toward zero), saturating at the ends of `Int64` instead of trapping: the one conversion
+    /// for C timeouts (librdkafka's `int`, libcurl's `long`), which clamp again to their own type.
+    public var saturatingMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow else { return seconds < 0 ? .min : .max }
+        let (total, overflowAgain) = milliseconds.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+        return overflowAgain ? (attoseconds < 0 ? .min : .max) : total
+    }
+
     /// As a floating-point number of seconds: the one conversion for rates, reports and metrics.
     public var secondsValue: Double {
         let (seconds, attoseconds) = components

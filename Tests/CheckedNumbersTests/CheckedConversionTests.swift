@@ -38,4 +38,13 @@ struct CheckedConversionTests {
         #expect(Duration(clampingSeconds: -1e300) == .zero - .longestAccepted)
         #expect(Duration(clampingSeconds: .nan) == nil)
     }
+
+    @Test func millisecondsSaturateInsteadOfTrapping() {
+        #expect(Duration.milliseconds(1500).saturatingMilliseconds == 1500)
+        #expect(Duration.microseconds(1999).saturatingMilliseconds == 1)
+        #expect(Duration.microseconds(-1999).saturatingMilliseconds == -1)
+        #expect(Duration.seconds(Int64.max).saturatingMilliseconds == .max)
+        #expect(Duration.seconds(Int64.min).saturatingMilliseconds == .min)
+        #expect(Int32(clamping: Duration.longestAccepted.saturatingMilliseconds) == .max)
+    }
 }

@@ -1,5 +1,6 @@
 import CCurl
 import CCurlShim
+import CheckedNumbers
 import Foundation
 import Synchronization
 
@@ -70,8 +71,8 @@ final class CurlTransfer: @unchecked Sendable {
             // Signals would be delivered to whichever thread runs libcurl; timeouts do not need them.
             ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1),
             // 0 would mean "no timeout" to libcurl, so the shortest is 1 ms.
-            ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, timeout.saturatingMilliseconds)),
-            ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, connectTimeout.saturatingMilliseconds)),
+            ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, max(1, Int(clamping: timeout.saturatingMilliseconds))),
+            ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(clamping: connectTimeout.saturatingMilliseconds))),
             // Refuses a body whose Content-Length is over the limit before reading it; the write callback
             // enforces the limit for bodies without one (chunked, or a peer that lies).
             ccurl_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBodyBytes)),
@@ -233,15 +234,4 @@ private func curlProgress(
 ) -> Int32 {
     guard let userdata else { return 0 }
     return Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue().checkProgress() ? 0 : 1
-}
-
-extension Duration {
-    /// Whole milliseconds, saturating at the ends of a C `long` instead of trapping.
-    var saturatingMilliseconds: Int {
-        let (seconds, attoseconds) = components
-        let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
-        guard !overflow else { return seconds < 0 ? .min : .max }
-        let (total, overflowAgain) = milliseconds.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
-        return overflowAgain ? .max : Int(total)
-    }
 }
