@@ -29,7 +29,7 @@ public struct GoogleError: PipelineError, Equatable {
 
     public init(_ code: Code, _ reason: String, status: Int? = nil) {
         self.code = code
-        self.reason = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        self.reason = reason.onOneLine
         self.status = status
     }
 

@@ -16,6 +16,8 @@ public struct HTTPClientError: PipelineError, Equatable {
         case responseTooLarge = "response_too_large"
         /// The server sent its headers and then stopped sending, or did not finish the body within the timeout.
         case stalled
+        /// This client cannot make requests at all: it was shut down, or libcurl could not set up a transfer.
+        case unusable
         case other
 
         public var description: String { rawValue }
@@ -31,7 +33,7 @@ public struct HTTPClientError: PipelineError, Equatable {
     public init(code: Code, url: String, reason: String, curlCode: Int32? = nil) {
         self.code = code
         self.url = url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? url
-        self.reason = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        self.reason = reason.onOneLine
         self.curlCode = curlCode
     }
 
@@ -49,7 +51,7 @@ public struct HTTPClientError: PipelineError, Equatable {
             // libcurl: 5/6 cannot resolve (proxy, host), 7 cannot connect: nothing reached a server. Anything later
             // (a reset, an empty reply) happened while this request was being sent.
             [5, 6, 7].contains(curlCode ?? 7) ? .systemic : .retriable
-        case .tls, .invalidURL, .insecureURL:
+        case .tls, .invalidURL, .insecureURL, .unusable:
             .systemic
         }
     }

@@ -21,7 +21,7 @@ public struct JPEGError: PipelineError, Equatable {
 
     public init(_ code: Code, _ reason: String) {
         self.code = code
-        self.reason = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        self.reason = reason.onOneLine
     }
 
     /// The same image or arguments fail the same way again; only a library that cannot start is everyone's problem.

@@ -19,7 +19,7 @@ public struct KafkaError: PipelineError {
 
     init(code: Code, reason: String, isFatal: Bool, librdkafkaRetriable: Bool?, file: String, line: UInt) {
         self.code = code
-        self.reason = reason
+        self.reason = reason.onOneLine
         self.isFatal = isFatal
         self.librdkafkaRetriable = librdkafkaRetriable
         self.file = file
@@ -28,7 +28,7 @@ public struct KafkaError: PipelineError {
 
     /// One line, whatever librdkafka's text holds.
     public var description: String {
-        "Kafka error \(code.name): \(reason.split(whereSeparator: \.isNewline).joined(separator: " "))"
+        "Kafka error \(code.name): \(reason)"
     }
 
     /// Broken clients, an unreachable or refusing cluster and a missing topic are systemic; a busy or moving cluster

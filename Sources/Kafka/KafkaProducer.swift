@@ -71,7 +71,7 @@ public final class KafkaProducer: Sendable {
 
     /// Messages handed to librdkafka whose report has not been delivered yet.
     public var inFlightCount: Int {
-        poller.client.outQueueLength
+        poller.pendingMessages
     }
 
     /// Waits until every message has been reported, or the timeout passes.

@@ -48,7 +48,8 @@ final class KafkaProducerPoller: Sendable {
         thread.start()
     }
 
-    private var pendingMessages: Int {
+    /// Messages librdkafka accepted whose report has not been served yet.
+    var pendingMessages: Int {
         accepted.load(ordering: .acquiring) - reported.load(ordering: .acquiring)
     }
 
@@ -86,7 +87,11 @@ final class KafkaProducerPoller: Sendable {
             client.purge()
             _ = client.flush(timeout: .seconds(5))
         }
-        finished.wait()
+        // Every purged message is reported within the last flush, so the thread ends at once; the bound only keeps a
+        // librdkafka that breaks that promise from hanging the releasing thread.
+        if finished.wait(timeout: .now() + 10) == .timedOut {
+            logger.error("producer's polling thread did not end: \(pendingMessages) messages still unreported")
+        }
         let failedAfter = state.withLock { $0.failedDeliveries }
         return StopOutcome(pending: pending, undelivered: failedAfter - failedBefore)
     }
@@ -95,7 +100,7 @@ final class KafkaProducerPoller: Sendable {
         while true {
             if let event = queue.poll(timeout: .milliseconds(100)) {
                 handle(event)
-            } else if state.withLock({ $0.stopping }) && client.outQueueLength == 0 {
+            } else if state.withLock({ $0.stopping }) && pendingMessages == 0 {
                 break
             }
         }

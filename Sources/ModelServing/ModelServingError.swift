@@ -59,7 +59,7 @@ public struct ModelServingError: PipelineError, Equatable {
         self.failureKind = failureKind
         self.status = status
         self.retryAfter = retryAfter
-        self.reason = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        self.reason = reason.onOneLine
     }
 
     public var description: String {

@@ -1,4 +1,5 @@
 import CheckedNumbers
+import Failure
 import Foundation
 import Kafka
 import ModelServing
@@ -30,7 +31,7 @@ enum StreamAppMessages {
 
     /// The input unchanged, plus why it could not be predicted and where it came from.
     static func deadLetter(for input: KafkaMessage, topic: String, reason: String) -> KafkaOutgoingMessage {
-        let oneLine = reason.split(whereSeparator: \.isNewline).joined(separator: " ")
+        let oneLine = reason.onOneLine
         let headers = input.headers + [
             KafkaHeader(ImageMessageHeaders.deadLetterReason, oneLine),
             KafkaHeader(ImageMessageHeaders.deadLetterSourceTopic, input.topic),

@@ -9,3 +9,11 @@ struct FailureKindTests {
         #expect([401, 403, 404, 405, 409, 415, 499, 600, 302].allSatisfy { FailureKind(httpStatus: $0) == .systemic })
     }
 }
+
+struct OneLineTests {
+    @Test("line breaks of every kind become spaces")
+    func lineBreaksBecomeSpaces() {
+        #expect("a\nb\r\nc\rd".onOneLine == "a b c d")
+        #expect("one line".onOneLine == "one line")
+    }
+}

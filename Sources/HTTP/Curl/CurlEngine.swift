@@ -37,7 +37,7 @@ final class CurlEngine: Sendable {
         }
         guard accepted else {
             transfer.continuation?.resume(
-                throwing: HTTPClientError(code: .other, url: transfer.url, reason: "the HTTP client was shut down"))
+                throwing: HTTPClientError(code: .unusable, url: transfer.url, reason: "the HTTP client was shut down"))
             return
         }
         curl_multi_wakeup(multi.pointer)
@@ -69,7 +69,7 @@ final class CurlEngine: Sendable {
                 for transfer in Array(active.values) + incoming {
                     curl_multi_remove_handle(multi.pointer, transfer.easy)
                     transfer.continuation?.resume(
-                        throwing: HTTPClientError(code: .other, url: transfer.url, reason: "the HTTP client was shut down"))
+                        throwing: HTTPClientError(code: .unusable, url: transfer.url, reason: "the HTTP client was shut down"))
                 }
                 break
             }

@@ -41,7 +41,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     init(request: HTTPRequest, configuration: HTTPClientConfiguration) throws {
         guard let easy = curl_easy_init() else {
-            throw HTTPClientError(code: .other, url: request.url, reason: "libcurl could not create a handle")
+            throw HTTPClientError(code: .unusable, url: request.url, reason: "libcurl could not create a handle")
         }
         self.easy = easy
         url = request.url
@@ -112,7 +112,8 @@ final class CurlTransfer: @unchecked Sendable {
         results.append(ccurl_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)))
         if let failed = results.first(where: { $0 != CURLE_OK }) {
             throw HTTPClientError(
-                code: .other, url: url, reason: String(cString: curl_easy_strerror(failed)), curlCode: Int32(failed.rawValue))
+                code: .unusable, url: url, reason: String(cString: curl_easy_strerror(failed)),
+                curlCode: Int32(failed.rawValue))
         }
     }
 

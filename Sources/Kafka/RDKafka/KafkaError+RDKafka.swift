@@ -10,6 +10,13 @@ extension KafkaError {
             code: .wrapping(code), reason: context.map { "\($0): \(text)" } ?? text, file: file, line: line)
     }
 
+    /// Throws unless `code` is `RD_KAFKA_RESP_ERR_NO_ERROR`: the check after every call that answers with a code.
+    static func check(
+        _ code: rd_kafka_resp_err_t, _ context: String, file: String = #fileID, line: UInt = #line
+    ) throws(KafkaError) {
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw rdKafka(code, context: context, file: file, line: line) }
+    }
+
     /// Takes ownership of an `rd_kafka_error_t` and destroys it.
     static func consuming(
         _ error: OpaquePointer, context: String? = nil, file: String = #fileID, line: UInt = #line

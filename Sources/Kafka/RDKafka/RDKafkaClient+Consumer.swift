@@ -17,11 +17,13 @@ extension RDKafkaClient {
     func subscribe(topics: [String]) throws {
         let list = RDKafkaTopicPartitionList(
             topics.map { KafkaTopicPartitionOffset(topic: $0, partition: RD_KAFKA_PARTITION_UA, offset: 0) })
-        try check(list.withPointer { rd_kafka_subscribe(handle, $0) }, "subscribe to \(topics.joined(separator: ", "))")
+        try KafkaError.check(
+            list.withPointer { rd_kafka_subscribe(handle, $0) }, "subscribe to \(topics.joined(separator: ", "))")
     }
 
     func assign(_ partitions: [KafkaTopicPartitionOffset]) throws {
-        try check(RDKafkaTopicPartitionList(partitions).withPointer { rd_kafka_assign(handle, $0) }, "assign")
+        try KafkaError.check(
+            RDKafkaTopicPartitionList(partitions).withPointer { rd_kafka_assign(handle, $0) }, "assign")
     }
 
     func assignment() throws -> [KafkaTopicPartitionOffset] {
@@ -46,21 +48,25 @@ extension RDKafkaClient {
     }
 
     func commit(_ offsets: [KafkaTopicPartitionOffset], async: Bool) throws {
-        try check(RDKafkaTopicPartitionList(offsets).withPointer { rd_kafka_commit(handle, $0, async ? 1 : 0) }, "commit")
+        try KafkaError.check(
+            RDKafkaTopicPartitionList(offsets).withPointer { rd_kafka_commit(handle, $0, async ? 1 : 0) }, "commit")
     }
 
     func committed(_ partitions: [KafkaTopicPartitionOffset], timeout: Duration) throws -> [KafkaTopicPartitionOffset] {
         let list = RDKafkaTopicPartitionList(partitions)
-        try check(list.withPointer { rd_kafka_committed(handle, $0, timeout.milliseconds) }, "committed offsets")
+        try KafkaError.check(
+            list.withPointer { rd_kafka_committed(handle, $0, timeout.milliseconds) }, "committed offsets")
         return list.elements
     }
 
     func pause(_ partitions: [KafkaTopicPartitionOffset]) throws {
-        try check(RDKafkaTopicPartitionList(partitions).withPointer { rd_kafka_pause_partitions(handle, $0) }, "pause")
+        try KafkaError.check(
+            RDKafkaTopicPartitionList(partitions).withPointer { rd_kafka_pause_partitions(handle, $0) }, "pause")
     }
 
     func resume(_ partitions: [KafkaTopicPartitionOffset]) throws {
-        try check(RDKafkaTopicPartitionList(partitions).withPointer { rd_kafka_resume_partitions(handle, $0) }, "resume")
+        try KafkaError.check(
+            RDKafkaTopicPartitionList(partitions).withPointer { rd_kafka_resume_partitions(handle, $0) }, "resume")
     }
 
     /// Leaves the group: revokes the assignment (through the rebalance callback) and commits as configured.
@@ -68,9 +74,5 @@ extension RDKafkaClient {
     func closeConsumer() -> KafkaError? {
         let error = rd_kafka_consumer_close(handle)
         return error == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError.rdKafka(error, context: "leave the group")
-    }
-
-    private func check(_ error: rd_kafka_resp_err_t, _ action: String) throws {
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(error, context: action) }
     }
 }

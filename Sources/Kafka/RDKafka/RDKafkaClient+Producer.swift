@@ -60,11 +60,6 @@ extension RDKafkaClient {
         return KafkaError.consuming(error, context: "produce to \(message.topic)")
     }
 
-    /// Messages (and requests) librdkafka still holds: queued, in flight, or with a report not yet served.
-    var outQueueLength: Int {
-        Int(rd_kafka_outq_len(handle))
-    }
-
     /// Waits until every message has been reported, or the timeout passes. Blocks the calling thread.
     func flush(timeout: Duration) -> Bool {
         rd_kafka_flush(handle, timeout.milliseconds) == RD_KAFKA_RESP_ERR_NO_ERROR

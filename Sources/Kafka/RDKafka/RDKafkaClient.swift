@@ -65,10 +65,9 @@ final class RDKafkaClient: @unchecked Sendable {
     func watermarks(topic: String, partition: Int32, timeout: Duration) throws -> (low: Int64, high: Int64) {
         var low: Int64 = 0
         var high: Int64 = 0
-        let error = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, timeout.milliseconds)
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
-            throw KafkaError.rdKafka(error, context: "watermarks of \(topic)[\(partition)]")
-        }
+        try KafkaError.check(
+            rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, timeout.milliseconds),
+            "watermarks of \(topic)[\(partition)]")
         return (low, high)
     }
 

@@ -32,16 +32,17 @@ final class RDKafkaMockCluster: @unchecked Sendable {
     }
 
     func createTopic(_ name: String, partitions: Int, replicationFactor: Int) throws {
-        try check(
-            rd_kafka_mock_topic_create(handle, name, Int32(partitions), Int32(replicationFactor)), "create topic \(name)")
+        try KafkaError.check(
+            rd_kafka_mock_topic_create(handle, name, Int32(partitions), Int32(replicationFactor)),
+            "create topic \(name)")
     }
 
     func setBrokerDown(_ broker: Int32) throws {
-        try check(rd_kafka_mock_broker_set_down(handle, broker), "take broker \(broker) down")
+        try KafkaError.check(rd_kafka_mock_broker_set_down(handle, broker), "take broker \(broker) down")
     }
 
     func setBrokerUp(_ broker: Int32) throws {
-        try check(rd_kafka_mock_broker_set_up(handle, broker), "bring broker \(broker) up")
+        try KafkaError.check(rd_kafka_mock_broker_set_up(handle, broker), "bring broker \(broker) up")
     }
 
     func pushRequestErrors(api: Int16, _ errors: [KafkaError.Code]) {
@@ -53,9 +54,5 @@ final class RDKafkaMockCluster: @unchecked Sendable {
 
     func clearRequestErrors(api: Int16) {
         rd_kafka_mock_clear_request_errors(handle, api)
-    }
-
-    private func check(_ error: rd_kafka_resp_err_t, _ action: String) throws {
-        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.rdKafka(error, context: action) }
     }
 }

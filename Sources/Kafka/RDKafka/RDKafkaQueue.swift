@@ -24,6 +24,8 @@ final class RDKafkaQueue: @unchecked Sendable {
         switch rd_kafka_event_type(event) {
         case RD_KAFKA_EVENT_DR:
             var reports: [KafkaDeliveryReport] = []
+            // One allocation per event, which carries up to a batch of reports, never one per message.
+            reports.reserveCapacity(rd_kafka_event_message_count(event))
             while let message = rd_kafka_event_message_next(event) {
                 reports.append(KafkaDeliveryReport(message))
             }
