@@ -31,6 +31,39 @@ extension KafkaError {
 }
 
 extension KafkaError.Code {
+    public static let unknown = wrapping(RD_KAFKA_RESP_ERR__FAIL)
+    public static let transport = wrapping(RD_KAFKA_RESP_ERR__TRANSPORT)
+    public static let resolve = wrapping(RD_KAFKA_RESP_ERR__RESOLVE)
+    public static let messageTimedOut = wrapping(RD_KAFKA_RESP_ERR__MSG_TIMED_OUT)
+    public static let unknownTopic = wrapping(RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC)
+    public static let allBrokersDown = wrapping(RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN)
+    public static let invalidArgument = wrapping(RD_KAFKA_RESP_ERR__INVALID_ARG)
+    public static let timedOut = wrapping(RD_KAFKA_RESP_ERR__TIMED_OUT)
+    public static let queueFull = wrapping(RD_KAFKA_RESP_ERR__QUEUE_FULL)
+    public static let ssl = wrapping(RD_KAFKA_RESP_ERR__SSL)
+    public static let authentication = wrapping(RD_KAFKA_RESP_ERR__AUTHENTICATION)
+    public static let timedOutQueue = wrapping(RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE)
+    public static let fatal = wrapping(RD_KAFKA_RESP_ERR__FATAL)
+    public static let unknownTopicOrPartition = wrapping(RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+    public static let leaderNotAvailable = wrapping(RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE)
+    public static let notLeaderForPartition = wrapping(RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION)
+    public static let requestTimedOut = wrapping(RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT)
+    public static let messageSizeTooLarge = wrapping(RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE)
+    public static let networkException = wrapping(RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION)
+    public static let coordinatorLoadInProgress = wrapping(RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS)
+    public static let coordinatorNotAvailable = wrapping(RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE)
+    public static let notCoordinator = wrapping(RD_KAFKA_RESP_ERR_NOT_COORDINATOR)
+    public static let recordListTooLarge = wrapping(RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE)
+    public static let notEnoughReplicas = wrapping(RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS)
+    public static let notEnoughReplicasAfterAppend = wrapping(RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND)
+    public static let rebalanceInProgress = wrapping(RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS)
+    public static let topicAuthorizationFailed = wrapping(RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED)
+    public static let groupAuthorizationFailed = wrapping(RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
+    public static let clusterAuthorizationFailed = wrapping(RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED)
+    public static let invalidConfig = wrapping(RD_KAFKA_RESP_ERR_INVALID_CONFIG)
+    public static let transactionalIDAuthorizationFailed = wrapping(RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+    public static let saslAuthenticationFailed = wrapping(RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED)
+
     static func wrapping(_ code: rd_kafka_resp_err_t) -> Self { Self(rawValue: code.rawValue) }
 
     var cValue: rd_kafka_resp_err_t { rd_kafka_resp_err_t(rawValue) }
