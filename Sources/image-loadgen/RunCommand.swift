@@ -214,12 +214,7 @@ extension ImageLoadgen {
                     timeout: try distributed.resolvedBarrierTimeout())
             }
 
-            let generator: LoadGenerator
-            do {
-                generator = try LoadGenerator(config: config, logger: logger)
-            } catch let error as LoadGenError {
-                throw ValidationError(error.description)
-            }
+            let generator = try LoadGenerator(config: config, logger: logger)
             Self.stopOnSignal(generator)
             let display = quiet || isatty(STDERR_FILENO) == 0 ? nil : ProgressDisplay(generator: generator)
             logger.info(
@@ -227,9 +222,9 @@ extension ImageLoadgen {
             let (result, seconds): (LoadReport, [LoadSecond])
             do {
                 (result, seconds) = try generator.run(supply: supply)
-            } catch let error as LoadGenError {
+            } catch {
                 display?.stop()
-                throw ValidationError(error.description)
+                throw error
             }
             display?.stop()
 

@@ -224,15 +224,11 @@ struct InferenceApp: AsyncParsableCommand {
             // The deployment model-provision made: google: in the configuration names project, region and model.
             var settings = google
             settings.api = kind == .vertex ? .vertex : .mlEngine
-            do {
-                return GooglePredictBackend(
-                    access: try GoogleModelAccess(
-                        settings: settings, accessToken: nil, credentialsFile: googleAccess.credentials, apiRoot: try googleAccess.apiRoot(),
-                        userAgent: "image-pipeline-inference-app/\(ToolVersion.project)", requestTimeout: requestTimeout, logger: logger),
-                    inputKey: inputKey)
-            } catch let error as GoogleError where error.code == .invalidInput {
-                throw ValidationError(error.reason)
-            }
+            return GooglePredictBackend(
+                access: try GoogleModelAccess(
+                    settings: settings, accessToken: nil, credentialsFile: googleAccess.credentials, apiRoot: try googleAccess.apiRoot(),
+                    userAgent: "image-pipeline-inference-app/\(ToolVersion.project)", requestTimeout: requestTimeout, logger: logger),
+                inputKey: inputKey)
         }
     }
 }

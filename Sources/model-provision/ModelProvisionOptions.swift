@@ -158,21 +158,16 @@ struct ProvisionContext {
     ) throws {
         let logger = logging.makeLogger(label: "model-provision")
         let settings = try model.settings(try configuration.load().google)
-        let access: GoogleModelAccess
-        do {
-            access = try GoogleModelAccess(
-                settings: settings, accessToken: connection.accessToken, credentialsFile: connection.google.credentials,
-                apiRoot: try connection.google.apiRoot(environment: environment),
-                userAgent: "image-pipeline-model-provision/\(ToolVersion.project)",
-                waiter: GoogleOperationWaiter(
-                    initialInterval: try parseDuration(connection.pollInterval, flag: "--poll-interval"),
-                    timeout: try connection.operationTimeout()),
-                environment: environment, logger: logger,
-                progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
-            savedModel = try model.savedModel.map(SavedModelFolder.init(path:))
-        } catch let error as GoogleError where error.code == .invalidInput {
-            throw ValidationError(error.reason)
-        }
+        let access = try GoogleModelAccess(
+            settings: settings, accessToken: connection.accessToken, credentialsFile: connection.google.credentials,
+            apiRoot: try connection.google.apiRoot(environment: environment),
+            userAgent: "image-pipeline-model-provision/\(ToolVersion.project)",
+            waiter: GoogleOperationWaiter(
+                initialInterval: try parseDuration(connection.pollInterval, flag: "--poll-interval"),
+                timeout: try connection.operationTimeout()),
+            environment: environment, logger: logger,
+            progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+        savedModel = try model.savedModel.map(SavedModelFolder.init(path:))
         let redactor = access.redactor
         provisioner = access.provisioner
         var uploader = access.uploader
