@@ -7,7 +7,7 @@ public struct HTTPServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Address the HTTP server listens on: loopback unless told otherwise; 0.0.0.0 in a container.",
         valueName: "address"))
-    public var httpHost = "127.0.0.1"
+    public var httpHost = Defaulted(default: "127.0.0.1")
 
     @Option(help: ArgumentHelp(
         "Port the HTTP server listens on; 0 picks a free one. Default: the tool's own (see above).", valueName: "port"))

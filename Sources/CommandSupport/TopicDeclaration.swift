@@ -43,6 +43,11 @@ public enum TopicDeclaration {
         return topic
     }
 
+    /// Whether `argument` names the partitions (`images:12`), rather than leaving them to the configuration.
+    public static func namesPartitions(_ argument: String) -> Bool {
+        argument.contains(":")
+    }
+
     /// Each argument parsed; a topic named twice is a usage error.
     public static func parse(_ arguments: [String], configured: [TopicSettings]) throws -> [TopicSettings] {
         let topics = try arguments.map { try parse($0, configured: configured) }

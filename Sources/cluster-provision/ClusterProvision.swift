@@ -55,7 +55,7 @@ struct CommonOptions: ParsableArguments {
     var secretsDir = ".secrets/confluent"
 
     @Option(help: ArgumentHelp("Give up waiting for the cluster or a new key after this long, e.g. 45m.", valueName: "duration"))
-    var waitTimeout = "30m"
+    var waitTimeout = Defaulted(default: "30m")
 
     @Option(name: .customLong("timeout"), help: .hidden)
     var oldTimeout: String?
@@ -67,19 +67,12 @@ struct CommonOptions: ParsableArguments {
 
     @OptionGroup var logging: LoggingOptions
 
-    /// `--wait-timeout`, or its old name `--timeout`.
-    func resolvedWaitTimeout() throws -> Duration {
-        guard let oldTimeout else { return try parseDuration(waitTimeout, flag: "--wait-timeout") }
-        Deprecation.warn("--timeout", use: "--wait-timeout")
-        return try parseDuration(oldTimeout, flag: "--timeout")
-    }
-
     /// Checks every input before any request; bad input leaves with one line and exit 64.
     func provisioner(environment variables: [String: String] = ProcessInfo.processInfo.environment) throws
         -> ClusterProvisioner
     {
         // Flags first: a mistyped duration is reported before anything else is looked up.
-        let timeout = try resolvedWaitTimeout()
+        let timeout = try parseWaitTimeout(waitTimeout, old: oldTimeout)
         let pollInterval = try parseDuration(pollInterval, flag: "--poll-interval")
         let settings = try configuration.load()
         guard let environment = cloud.environmentID(configured: settings.kafka.environment, environment: variables)

@@ -139,9 +139,11 @@ extension ImageLoadgen {
             let settings = try configuration.load()
             let load = settings.load
             var declared = try TopicDeclaration.parse(topic ?? load.topic, configured: settings.kafka.topics)
-            if let oldPartitions {
-                Deprecation.warn("--partitions", use: "--topic NAME:PARTITIONS")
-                declared.partitions = oldPartitions
+            let namedPartitions = topic.map(TopicDeclaration.namesPartitions) == true ? declared.partitions : nil
+            if let partitions = try Deprecation.option(
+                namedPartitions, "--topic NAME:PARTITIONS", old: oldPartitions, "--partitions"
+            ).value {
+                declared.partitions = partitions
             }
             let topic = declared.name
             if let observeTopic, let problem = TopicSettings.validate(name: observeTopic) {

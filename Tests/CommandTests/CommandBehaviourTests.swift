@@ -128,6 +128,22 @@ struct CommandBehaviourTests {
         #expect(result.standardError.contains("Please pass --model-name only; --model is its old name."))
     }
 
+    /// Every renamed flag refuses both spellings at once, even where the new one has a default in `--help`.
+    @Test(arguments: [
+        ("model-provision", ["status", "--timeout", "1m", "--wait-timeout", "2m"], "--wait-timeout", "--timeout"),
+        ("cluster-provision", ["plan", "--timeout", "1m", "--wait-timeout", "2m"], "--wait-timeout", "--timeout"),
+        ("local-model-server", ["--host", "127.0.0.1", "--http-host", "127.0.0.1"], "--http-host", "--host"),
+        ("image-loadgen", ["--partitions", "2", "--topic", "images:3", "--count", "1"], "--topic NAME:PARTITIONS", "--partitions"),
+    ])
+    func bothSpellingsOfARenamedFlagWithADefaultAreAUsageError(
+        tool: String, arguments: [String], new: String, old: String
+    ) throws {
+        let configuration = VocabularyTests.packageRoot.appendingPathComponent("pipeline.yaml").path
+        let result = try BuiltProduct.run(tool, arguments + ["--config", configuration], timeout: 60)
+        #expect(result.status == 64, "\(result.standardError)")
+        #expect(result.standardError == "Error: Please pass \(new) only; \(old) is its old name.\n")
+    }
+
     /// A library's input error is bad input (64) that keeps its own code; a library's other errors are failed work.
     @Test func libraryInputErrorsExitSixtyFourWithTheirOwnCode() {
         let cases: [(any Error, code: String, status: Int32)] = [
