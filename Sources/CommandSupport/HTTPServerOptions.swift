@@ -10,7 +10,8 @@ public struct HTTPServerOptions: ParsableArguments {
     public var httpHost = Defaulted(default: "127.0.0.1")
 
     @Option(help: ArgumentHelp(
-        "Port the HTTP server listens on; 0 picks a free one. Default: the tool's own (see above).", valueName: "port"))
+        "Port the HTTP server listens on; 0 picks a free one. Default: inference-app stream_app.http_port (8080), "
+            + "local-model-server 8501.", valueName: "port"))
     public var httpPort: Int?
 
     public init() {}
