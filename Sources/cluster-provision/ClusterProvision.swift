@@ -95,11 +95,7 @@ struct CommonOptions: ParsableArguments {
             secretsDirectory: secretsDir, adminCredentials: admin,
             timeout: timeout, pollInterval: pollInterval)
         try provisionSettings.validate()
-        do {
-            try HTTPClient.checkURL(cloud.cloudAPIRoot, allowsPlainHTTPToAnyHost: false)
-        } catch let error as HTTPClientError {
-            throw ConfluentInputError("--cloud-api-root \(cloud.cloudAPIRoot): \(error.reason)")
-        }
+        try ConfluentInputError.checkURL(cloud.cloudAPIRoot, flag: "--cloud-api-root")
         var redactor = cloudCredentials.redacting()
         if let admin { redactor = admin.redacting(redactor) }
         var httpConfiguration = HTTPClientConfiguration()
