@@ -51,6 +51,9 @@ extension ImageLoadgen {
         @Option(name: .customLong("partitions"), help: .hidden)
         var oldPartitions: Int?
 
+        /// Why `--topic name:N:key=value` sets nothing here: the topic exists already or is the embedded cluster's.
+        static let noTopicConfigs = "image-loadgen sets no topic configs (topic-provision does)"
+
         @Option(help: ArgumentHelp("Images per second in total (fractions allowed); 0 sends as fast as possible. Default: load.rate (100).", valueName: "rate"))
         var rate: Double?
 
@@ -144,6 +147,9 @@ extension ImageLoadgen {
                 namedPartitions, "--topic NAME:PARTITIONS", old: oldPartitions, "--partitions"
             ).value {
                 declared.partitions = partitions
+            }
+            if let warning = TopicDeclaration.unappliedConfigs([declared], cause: Self.noTopicConfigs) {
+                logger.warning("\(warning)")
             }
             let topic = declared.name
             if let observeTopic, let problem = TopicSettings.validate(name: observeTopic) {
