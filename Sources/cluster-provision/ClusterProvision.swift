@@ -100,7 +100,7 @@ struct CommonOptions: ParsableArguments {
         if let admin { redactor = admin.redacting(redactor) }
         var httpConfiguration = HTTPClientConfiguration()
         httpConfiguration.redactor = redactor
-        httpConfiguration.userAgent = "image-pipeline/1.0 cluster-provision"
+        httpConfiguration.userAgent = ToolVersion.userAgent(tool: "cluster-provision")
         var httpLogger = Logger(label: "http")
         httpLogger.logLevel = logging.logLevel
         _ = logging.makeLogger(label: "cluster-provision")

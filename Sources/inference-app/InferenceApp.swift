@@ -227,7 +227,7 @@ struct InferenceApp: AsyncParsableCommand {
             return GooglePredictBackend(
                 access: try GoogleModelAccess(
                     settings: settings, accessToken: nil, credentialsFile: googleAccess.credentials, apiRoot: try googleAccess.apiRoot(),
-                    userAgent: "image-pipeline-inference-app/\(ToolVersion.project)", requestTimeout: requestTimeout, logger: logger),
+                    userAgent: ToolVersion.userAgent(tool: "inference-app"), requestTimeout: requestTimeout, logger: logger),
                 inputKey: inputKey)
         }
     }

@@ -154,7 +154,7 @@ struct ProvisionContext {
         let access = try GoogleModelAccess(
             settings: settings, accessToken: connection.accessToken, credentialsFile: connection.google.credentials,
             apiRoot: try connection.google.apiRoot(environment: environment),
-            userAgent: "image-pipeline-model-provision/\(ToolVersion.project)",
+            userAgent: ToolVersion.userAgent(tool: "model-provision"),
             waiter: GoogleOperationWaiter(
                 initialInterval: try parseDuration(connection.pollInterval, flag: "--poll-interval"),
                 timeout: try parseWaitTimeout(connection.waitTimeout, old: connection.oldTimeout)),

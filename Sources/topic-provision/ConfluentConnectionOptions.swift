@@ -53,7 +53,7 @@ struct ConfluentConnectionOptions: ParsableArguments {
         if let cloudCredentials { redactor = cloudCredentials.redacting(redactor) }
         var configuration = HTTPClientConfiguration()
         configuration.redactor = redactor
-        configuration.userAgent = "image-pipeline/1.0 topic-provision"
+        configuration.userAgent = ToolVersion.userAgent(tool: "topic-provision")
         var httpLogger = Logger(label: "http")
         httpLogger.logLevel = logLevel
         let http = HTTPClient(configuration: configuration, logger: httpLogger)
