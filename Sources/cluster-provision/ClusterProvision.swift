@@ -98,13 +98,9 @@ struct CommonOptions: ParsableArguments {
         try ConfluentInputError.checkURL(cloud.cloudAPIRoot, flag: "--cloud-api-root")
         var redactor = cloudCredentials.redacting()
         if let admin { redactor = admin.redacting(redactor) }
-        var httpConfiguration = HTTPClientConfiguration()
-        httpConfiguration.redactor = redactor
-        httpConfiguration.userAgent = ToolVersion.userAgent(tool: "cluster-provision")
-        var httpLogger = Logger(label: "http")
-        httpLogger.logLevel = logging.logLevel
+        let (http, httpLogger) = ConfluentCloudOptions.httpClient(
+            tool: "cluster-provision", redactor: redactor, logLevel: logging.logLevel)
         _ = logging.makeLogger(label: "cluster-provision")
-        let http = HTTPClient(configuration: httpConfiguration, logger: httpLogger)
         return ClusterProvisioner(
             settings: provisionSettings,
             cloud: ConfluentCloudClient(apiRoot: cloud.cloudAPIRoot, credentials: cloudCredentials, http: http), http: http,
