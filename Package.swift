@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "CommandSupport",
             dependencies: [
-                "Confluent", "Failure", "HTTP", "JPEG", "Kafka", "PipelineConfig",
+                "Confluent", "Failure", "Google", "HTTP", "JPEG", "Kafka", "LoadGen", "PipelineConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -236,7 +236,8 @@ let package = Package(
             name: "ModelProvisionTests", dependencies: ["GoogleTestSupport", "HTTP", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "CommandTests", dependencies: ["CommandSupport", "Failure", "PipelineConfig", "TestSupport"],
+            name: "CommandTests",
+            dependencies: ["CommandSupport", "Confluent", "Failure", "Google", "LoadGen", "PipelineConfig", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

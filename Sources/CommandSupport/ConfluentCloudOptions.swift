@@ -1,6 +1,8 @@
 import ArgumentParser
 import Confluent
 import Foundation
+import HTTP
+import Logging
 
 /// The Confluent Cloud environment and API root, shared by topic-provision and cluster-provision. The Cloud API key
 /// comes from `$CONFLUENT_CLOUD_API_KEY` and `$CONFLUENT_CLOUD_API_SECRET`, as Confluent's CLI and Terraform provider
@@ -19,6 +21,19 @@ public struct ConfluentCloudOptions: ParsableArguments {
     public var cloudAPIRoot = ConfluentCloudClient.defaultAPIRoot
 
     public init() {}
+
+    /// The HTTP client a tool calls Confluent with: the secrets `redactor` knows kept out of its log (label `http`,
+    /// at `logLevel`), and the tool's User-Agent.
+    public static func httpClient(tool: String, redactor: HTTPRedactor, logLevel: Logger.Level)
+        -> (client: HTTPClient, logger: Logger)
+    {
+        var configuration = HTTPClientConfiguration()
+        configuration.redactor = redactor
+        configuration.userAgent = ToolVersion.userAgent(tool: tool)
+        var logger = Logger(label: "http")
+        logger.logLevel = logLevel
+        return (HTTPClient(configuration: configuration, logger: logger), logger)
+    }
 
     /// The Cloud API key from the environment, or nil when neither variable is set.
     public func cloudCredentials(

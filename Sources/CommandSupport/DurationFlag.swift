@@ -12,9 +12,8 @@ public func parseDuration(_ text: String, flag: String) throws -> Duration {
     }
 }
 
-/// As `parseDuration(_:flag:)`, and the duration must be above zero.
-public func parsePositiveDuration(_ text: String, flag: String) throws -> Duration {
-    let duration = try parseDuration(text, flag: flag)
-    guard duration > .zero else { throw ValidationError("Please pass a \(flag) above 0.") }
-    return duration
+/// `--wait-timeout`, or its old name `--timeout` (with the deprecation warning; both at once is a usage error).
+public func parseWaitTimeout(_ waitTimeout: Defaulted<String>, old: String?) throws -> Duration {
+    let (given, flag) = try Deprecation.option(waitTimeout.given, "--wait-timeout", old: old, "--timeout")
+    return try parseDuration(given ?? waitTimeout.value, flag: flag)
 }

@@ -7,10 +7,11 @@ public struct HTTPServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Address the HTTP server listens on: loopback unless told otherwise; 0.0.0.0 in a container.",
         valueName: "address"))
-    public var httpHost = "127.0.0.1"
+    public var httpHost = Defaulted(default: "127.0.0.1")
 
     @Option(help: ArgumentHelp(
-        "Port the HTTP server listens on; 0 picks a free one. Default: the tool's own (see above).", valueName: "port"))
+        "Port the HTTP server listens on; 0 picks a free one. Default: inference-app stream_app.http_port (8080), "
+            + "local-model-server 8501.", valueName: "port"))
     public var httpPort: Int?
 
     public init() {}

@@ -1,6 +1,9 @@
 import ArgumentParser
+import Confluent
 import Failure
 import Foundation
+import Google
+import LoadGen
 import PipelineConfig
 
 /// How every tool starts and ends: parse, run, and on failure one shape on standard error,
@@ -85,15 +88,22 @@ public struct ErrorReport: Sendable {
             failureKind = nil
             let badInput = Self.isBadInput(error) || parserStatus == ToolMain.usageStatus
             code = badInput ? "usage" : "failed"
-            text = error is InputError || error is ConfigurationError ? "\(error)" : parserMessage
+            text = error is InputError ? "\(error)" : parserMessage
             status = badInput ? ToolMain.usageStatus : (parserStatus == 0 ? 1 : parserStatus)
         }
         description = Self.oneLine(text)
     }
 
-    /// Input the user can fix: a flag, the environment, a file or the configuration.
+    /// Input the user can fix: a flag, the environment, a file or the configuration. A library's input error keeps
+    /// its own code in the report; only the exit status says "bad input".
     static func isBadInput(_ error: any Error) -> Bool {
-        error is ValidationError || error is InputError || error is ConfigurationError || error is DurationParseError
+        switch error {
+        case is ValidationError, is InputError, is ConfigurationError, is DurationParseError, is ConfluentInputError:
+            true
+        case let error as GoogleError: error.code == .invalidInput
+        case let error as LoadGenError: error.code == .invalidInput || error.code == .invalidData
+        default: false
+        }
     }
 
     /// Lines joined with spaces: a description is one line by contract, but a peer's text or a parser's may not be.

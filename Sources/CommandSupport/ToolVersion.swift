@@ -8,6 +8,11 @@ public enum ToolVersion {
     /// The toolchain's version: all eight tools ship together.
     public static let project = "1.0.0"
 
+    /// The User-Agent a tool sends to Google and Confluent: one shape, so a provider's logs tell the tools apart.
+    public static func userAgent(tool: String) -> String {
+        "image-pipeline-\(tool)/\(project)"
+    }
+
     public static var text: String {
         """
         image-pipeline \(project)

@@ -43,6 +43,18 @@ public enum TopicDeclaration {
         return topic
     }
 
+    /// Whether `argument` names the partitions (`images:12`), rather than leaving them to the configuration.
+    public static func namesPartitions(_ argument: String) -> Bool {
+        argument.contains(":")
+    }
+
+    /// The warning for a tool that takes the one syntax but cannot set topic configs: nil when none is named.
+    /// `cause` says why, such as "the embedded cluster keeps no topic configs".
+    public static func unappliedConfigs(_ topics: [TopicSettings], cause: String) -> String? {
+        guard let topic = topics.first(where: { !$0.configs.isEmpty }) else { return nil }
+        return "\(cause): \(topic.configs.keys.sorted().joined(separator: ", ")) of topic \(topic.name) not applied"
+    }
+
     /// Each argument parsed; a topic named twice is a usage error.
     public static func parse(_ arguments: [String], configured: [TopicSettings]) throws -> [TopicSettings] {
         let topics = try arguments.map { try parse($0, configured: configured) }

@@ -55,7 +55,7 @@ struct CommonOptions: ParsableArguments {
     var secretsDir = ".secrets/confluent"
 
     @Option(help: ArgumentHelp("Give up waiting for the cluster or a new key after this long, e.g. 45m.", valueName: "duration"))
-    var waitTimeout = "30m"
+    var waitTimeout = Defaulted(default: "30m")
 
     @Option(name: .customLong("timeout"), help: .hidden)
     var oldTimeout: String?
@@ -67,73 +67,50 @@ struct CommonOptions: ParsableArguments {
 
     @OptionGroup var logging: LoggingOptions
 
-    /// `--wait-timeout`, or its old name `--timeout`.
-    func resolvedWaitTimeout() throws -> Duration {
-        guard let oldTimeout else { return try parseDuration(waitTimeout, flag: "--wait-timeout") }
-        Deprecation.warn("--timeout", use: "--wait-timeout")
-        return try parseDuration(oldTimeout, flag: "--timeout")
-    }
-
     /// Checks every input before any request; bad input leaves with one line and exit 64.
     func provisioner(environment variables: [String: String] = ProcessInfo.processInfo.environment) throws
         -> ClusterProvisioner
     {
         // Flags first: a mistyped duration is reported before anything else is looked up.
-        let timeout = try resolvedWaitTimeout()
+        let timeout = try parseWaitTimeout(waitTimeout, old: oldTimeout)
         let pollInterval = try parseDuration(pollInterval, flag: "--poll-interval")
-        do {
-            let settings = try configuration.load()
-            guard let environment = cloud.environmentID(configured: settings.kafka.environment, environment: variables)
-            else {
-                throw ConfluentInputError(
-                    "no environment: pass --environment env-…, set \(ConfluentCloudOptions.environmentVariable), or set "
-                        + "kafka.environment")
-            }
-            let cloudCredentials = try cloud.cloudCredentials(environment: variables)
-            guard let cloudCredentials else {
-                throw ConfluentInputError(
-                    "no Cloud API key: set \(ConfluentCloudOptions.cloudKeyVariable) and "
-                        + "\(ConfluentCloudOptions.cloudSecretVariable) (`confluent api-key create --resource cloud`)")
-            }
-            let admin = try ConfluentCredentials.fromEnvironment(
-                SecretsFile.keyVariable, SecretsFile.secretVariable, variables, purpose: "a cluster key that may manage ACLs")
-            let provisionSettings = ClusterProvisionSettings(
-                environment: environment, cluster: settings.kafka.cluster,
-                region: settings.kafka.cluster.region ?? settings.google.region, access: PipelineAccess(settings),
-                secretsDirectory: secretsDir, adminCredentials: admin,
-                timeout: timeout, pollInterval: pollInterval)
-            try provisionSettings.validate()
-            do {
-                try HTTPClient.checkURL(cloud.cloudAPIRoot, allowsPlainHTTPToAnyHost: false)
-            } catch let error as HTTPClientError {
-                throw ConfluentInputError("--cloud-api-root \(cloud.cloudAPIRoot): \(error.reason)")
-            }
-            var redactor = cloudCredentials.redacting()
-            if let admin { redactor = admin.redacting(redactor) }
-            var httpConfiguration = HTTPClientConfiguration()
-            httpConfiguration.redactor = redactor
-            httpConfiguration.userAgent = "image-pipeline/1.0 cluster-provision"
-            var httpLogger = Logger(label: "http")
-            httpLogger.logLevel = logging.logLevel
-            _ = logging.makeLogger(label: "cluster-provision")
-            let http = HTTPClient(configuration: httpConfiguration, logger: httpLogger)
-            return ClusterProvisioner(
-                settings: provisionSettings,
-                cloud: ConfluentCloudClient(apiRoot: cloud.cloudAPIRoot, credentials: cloudCredentials, http: http), http: http,
-                httpLogger: httpLogger, progress: { [redactor] line in FileHandle.standardError.write(Data((redactor.redact(line) + "\n").utf8)) })
-        } catch let error as ConfluentInputError {
-            throw InputError(error.description)
+        let settings = try configuration.load()
+        guard let environment = cloud.environmentID(configured: settings.kafka.environment, environment: variables)
+        else {
+            throw ConfluentInputError(
+                "no environment: pass --environment env-…, set \(ConfluentCloudOptions.environmentVariable), or set "
+                    + "kafka.environment")
         }
+        let cloudCredentials = try cloud.cloudCredentials(environment: variables)
+        guard let cloudCredentials else {
+            throw ConfluentInputError(
+                "no Cloud API key: set \(ConfluentCloudOptions.cloudKeyVariable) and "
+                    + "\(ConfluentCloudOptions.cloudSecretVariable) (`confluent api-key create --resource cloud`)")
+        }
+        let admin = try ConfluentCredentials.fromEnvironment(
+            SecretsFile.keyVariable, SecretsFile.secretVariable, variables, purpose: "a cluster key that may manage ACLs")
+        let provisionSettings = ClusterProvisionSettings(
+            environment: environment, cluster: settings.kafka.cluster,
+            region: settings.kafka.cluster.region ?? settings.google.region, access: PipelineAccess(settings),
+            secretsDirectory: secretsDir, adminCredentials: admin,
+            timeout: timeout, pollInterval: pollInterval)
+        try provisionSettings.validate()
+        try ConfluentInputError.checkURL(cloud.cloudAPIRoot, flag: "--cloud-api-root")
+        var redactor = cloudCredentials.redacting()
+        if let admin { redactor = admin.redacting(redactor) }
+        let (http, httpLogger) = ConfluentCloudOptions.httpClient(
+            tool: "cluster-provision", redactor: redactor, logLevel: logging.logLevel)
+        _ = logging.makeLogger(label: "cluster-provision")
+        return ClusterProvisioner(
+            settings: provisionSettings,
+            cloud: ConfluentCloudClient(apiRoot: cloud.cloudAPIRoot, credentials: cloudCredentials, http: http), http: http,
+            httpLogger: httpLogger, progress: { [redactor] line in FileHandle.standardError.write(Data((redactor.redact(line) + "\n").utf8)) })
     }
 
-    /// Runs `body`, turning bad input the provisioner finds by reading (a wrong kind of key) into exit 64.
+    /// Runs `body` with the provisioner; bad input it finds by reading (a wrong kind of key) is a
+    /// `ConfluentInputError`, which `ToolMain` reports with exit 64.
     func run(_ body: (ClusterProvisioner) async throws -> Void) async throws {
-        let provisioner = try provisioner()
-        do {
-            try await body(provisioner)
-        } catch let error as ConfluentInputError {
-            throw InputError(error.description)
-        }
+        try await body(try provisioner())
     }
 
     func heading(_ provisioner: ClusterProvisioner) -> String {

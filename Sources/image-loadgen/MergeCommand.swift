@@ -91,7 +91,7 @@ extension ImageLoadgen {
                     throw ValidationError("Please pass --bootstrap-servers (or set KAFKA_BOOTSTRAP_SERVERS): the report topic is on a cluster.")
                 }
                 let fromTopic = try ReportTopic(topic: topic, properties: properties, logger: logger).reports(runID: runID)
-                guard !fromTopic.isEmpty else { throw LoadGenError("report topic \(topic) holds no report of run \(runID)") }
+                guard !fromTopic.isEmpty else { throw CommandFailure("report topic \(topic) holds no report of run \(runID)") }
                 reports += fromTopic
             }
             if reports.isEmpty {

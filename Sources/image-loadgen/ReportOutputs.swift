@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandSupport
 import Foundation
 import LoadGen
 
@@ -58,10 +59,10 @@ struct ReportOutputs {
     static func exitStatus(for report: LoadReport) throws {
         if report.failed > 0 {
             let kinds = report.failures.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            throw LoadGenError("\(report.failed) of \(report.sent) images were not delivered (\(kinds))")
+            throw LoadGenError("\(report.failed) of \(report.sent) images were not delivered (\(kinds))", code: .publishFailed)
         }
         if let verify = report.verify, !verify.isClean {
-            throw LoadGenError(
+            throw CommandFailure(
                 "verification failed: \(verify.missing) missing, \(verify.duplicates) duplicated, \(verify.corrupt) corrupt")
         }
         if !report.thresholdsPassed {

@@ -51,6 +51,9 @@ extension ImageLoadgen {
         @Option(name: .customLong("partitions"), help: .hidden)
         var oldPartitions: Int?
 
+        /// Why `--topic name:N:key=value` sets nothing here: the topic exists already or is the embedded cluster's.
+        static let noTopicConfigs = "image-loadgen sets no topic configs (topic-provision does)"
+
         @Option(help: ArgumentHelp("Images per second in total (fractions allowed); 0 sends as fast as possible. Default: load.rate (100).", valueName: "rate"))
         var rate: Double?
 
@@ -139,9 +142,14 @@ extension ImageLoadgen {
             let settings = try configuration.load()
             let load = settings.load
             var declared = try TopicDeclaration.parse(topic ?? load.topic, configured: settings.kafka.topics)
-            if let oldPartitions {
-                Deprecation.warn("--partitions", use: "--topic NAME:PARTITIONS")
-                declared.partitions = oldPartitions
+            let namedPartitions = topic.map(TopicDeclaration.namesPartitions) == true ? declared.partitions : nil
+            if let partitions = try Deprecation.option(
+                namedPartitions, "--topic NAME:PARTITIONS", old: oldPartitions, "--partitions"
+            ).value {
+                declared.partitions = partitions
+            }
+            if let warning = TopicDeclaration.unappliedConfigs([declared], cause: Self.noTopicConfigs) {
+                logger.warning("\(warning)")
             }
             let topic = declared.name
             if let observeTopic, let problem = TopicSettings.validate(name: observeTopic) {
@@ -214,12 +222,7 @@ extension ImageLoadgen {
                     timeout: try distributed.resolvedBarrierTimeout())
             }
 
-            let generator: LoadGenerator
-            do {
-                generator = try LoadGenerator(config: config, logger: logger)
-            } catch let error as LoadGenError {
-                throw ValidationError(error.description)
-            }
+            let generator = try LoadGenerator(config: config, logger: logger)
             Self.stopOnSignal(generator)
             let display = quiet || isatty(STDERR_FILENO) == 0 ? nil : ProgressDisplay(generator: generator)
             logger.info(
@@ -227,9 +230,9 @@ extension ImageLoadgen {
             let (result, seconds): (LoadReport, [LoadSecond])
             do {
                 (result, seconds) = try generator.run(supply: supply)
-            } catch let error as LoadGenError {
+            } catch {
                 display?.stop()
-                throw ValidationError(error.description)
+                throw error
             }
             display?.stop()
 

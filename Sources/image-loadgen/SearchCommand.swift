@@ -117,6 +117,9 @@ extension ImageLoadgen {
             let settings = try configuration.load()
             let load = settings.load
             let declared = try TopicDeclaration.parse(topic ?? load.topic, configured: settings.kafka.topics)
+            if let warning = TopicDeclaration.unappliedConfigs([declared], cause: Run.noTopicConfigs) {
+                logger.warning("\(warning)")
+            }
             let topic = declared.name
             if let observeTopic, let problem = TopicSettings.validate(name: observeTopic) {
                 throw ValidationError("Please pass a valid --observe-topic: \(problem).")

@@ -136,7 +136,7 @@ struct InferenceApp: AsyncParsableCommand {
         if let concurrency, !(1...10_000).contains(concurrency) {
             throw ValidationError("Please pass a --concurrency from 1 to 10000.")
         }
-        try HTTPServerOptions.check(host: http.httpHost, hostFlag: "--http-host", port: http.httpPort, portFlag: "--http-port")
+        try HTTPServerOptions.check(host: http.httpHost.value, hostFlag: "--http-host", port: http.httpPort, portFlag: "--http-port")
         if let drainTimeout { _ = try parseDuration(drainTimeout, flag: "--drain-timeout") }
         if let batchSize, !(1...1_000).contains(batchSize) {
             throw ValidationError("Please pass a --batch-size from 1 to 1000.")
@@ -185,7 +185,7 @@ struct InferenceApp: AsyncParsableCommand {
         let signal = TerminationSignal()
         let engine = try StreamAppEngine(configuration: configuration, backend: backend, logger: logger)
         let port = http.httpPort ?? app.httpPort
-        let httpHost = http.httpHost
+        let httpHost = http.httpHost.value
         let server: EmbeddedHTTPServer
         do {
             server = try await StreamAppHTTPEndpoints.start(host: httpHost, port: UInt16(port), engine: engine)
@@ -224,15 +224,11 @@ struct InferenceApp: AsyncParsableCommand {
             // The deployment model-provision made: google: in the configuration names project, region and model.
             var settings = google
             settings.api = kind == .vertex ? .vertex : .mlEngine
-            do {
-                return GooglePredictBackend(
-                    access: try GoogleModelAccess(
-                        settings: settings, accessToken: nil, credentialsFile: googleAccess.credentials, apiRoot: try googleAccess.apiRoot(),
-                        userAgent: "image-pipeline-inference-app/\(ToolVersion.project)", requestTimeout: requestTimeout, logger: logger),
-                    inputKey: inputKey)
-            } catch let error as GoogleError where error.code == .invalidInput {
-                throw ValidationError(error.reason)
-            }
+            return GooglePredictBackend(
+                access: try GoogleModelAccess(
+                    settings: settings, accessToken: nil, credentialsFile: googleAccess.credentials, apiRoot: try googleAccess.apiRoot(),
+                    userAgent: ToolVersion.userAgent(tool: "inference-app"), requestTimeout: requestTimeout, logger: logger),
+                inputKey: inputKey)
         }
     }
 }

@@ -81,9 +81,10 @@ struct LocalKafka: ParsableCommand {
                 throw ValidationError("Cannot write --bootstrap-file \(bootstrapFile): \(folder) is not a writable folder.")
             }
         }
-        if !topics.isEmpty, let configured = wanted.first(where: { !$0.configs.isEmpty }) {
-            logger.warning(
-                "the embedded cluster keeps no topic configs: \(configured.configs.keys.sorted().joined(separator: ", ")) of topic \(configured.name) not applied")
+        if !topics.isEmpty,
+            let warning = TopicDeclaration.unappliedConfigs(wanted, cause: "the embedded cluster keeps no topic configs")
+        {
+            logger.warning("\(warning)")
         }
         let signal = TerminationSignal()
         let cluster = try KafkaMockCluster(brokers: brokers, logger: logger)

@@ -91,9 +91,9 @@ struct LocalModelServerCommand: AsyncParsableCommand {
 
     /// Where to listen, from --http-host and --http-port or their old names --host and --port.
     private func address() throws -> (host: String, port: Int) {
-        if oldHost != nil { Deprecation.warn("--host", use: "--http-host") }
-        let (host, hostFlag) = oldHost.map { ($0, "--host") } ?? (http.httpHost, "--http-host")
+        let (givenHost, hostFlag) = try Deprecation.option(http.httpHost.given, "--http-host", old: oldHost, "--host")
         let (port, portFlag) = try Deprecation.option(http.httpPort, "--http-port", old: oldPort, "--port")
+        let host = givenHost ?? http.httpHost.value
         try HTTPServerOptions.check(host: host, hostFlag: hostFlag, port: port, portFlag: portFlag)
         return (host, port ?? Self.defaultPort)
     }

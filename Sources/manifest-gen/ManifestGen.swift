@@ -65,7 +65,7 @@ struct ManifestGen: ParsableCommand {
             do {
                 return try String(contentsOfFile: path, encoding: .utf8)
             } catch {
-                throw ConfigurationError(file: path, key: "", reason: "cannot read the file (\(error.localizedDescription))")
+                throw ConfigurationError(code: .unreadableFile, file: path, key: "", reason: "cannot read the file (\(error.localizedDescription))")
             }
         }
         let generator = ManifestGenerator(

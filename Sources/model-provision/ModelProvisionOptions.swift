@@ -105,17 +105,10 @@ struct GoogleConnectionOptions: ParsableArguments {
     var accessToken: String?
 
     @Option(help: ArgumentHelp("Give up waiting for operations after this long, e.g. 45m.", valueName: "duration"))
-    var waitTimeout = "60m"
+    var waitTimeout = Defaulted(default: "60m")
 
     @Option(name: .customLong("timeout"), help: .hidden)
     var oldTimeout: String?
-
-    /// `--wait-timeout`, or its old name `--timeout`.
-    func operationTimeout() throws -> Duration {
-        guard let oldTimeout else { return try parseDuration(waitTimeout, flag: "--wait-timeout") }
-        Deprecation.warn("--timeout", use: "--wait-timeout")
-        return try parseDuration(oldTimeout, flag: "--timeout")
-    }
 
     @Option(help: ArgumentHelp("First wait between operation polls; it doubles up to 30s.", valueName: "duration"))
     var pollInterval = "2s"
@@ -158,21 +151,16 @@ struct ProvisionContext {
     ) throws {
         let logger = logging.makeLogger(label: "model-provision")
         let settings = try model.settings(try configuration.load().google)
-        let access: GoogleModelAccess
-        do {
-            access = try GoogleModelAccess(
-                settings: settings, accessToken: connection.accessToken, credentialsFile: connection.google.credentials,
-                apiRoot: try connection.google.apiRoot(environment: environment),
-                userAgent: "image-pipeline-model-provision/\(ToolVersion.project)",
-                waiter: GoogleOperationWaiter(
-                    initialInterval: try parseDuration(connection.pollInterval, flag: "--poll-interval"),
-                    timeout: try connection.operationTimeout()),
-                environment: environment, logger: logger,
-                progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
-            savedModel = try model.savedModel.map(SavedModelFolder.init(path:))
-        } catch let error as GoogleError where error.code == .invalidInput {
-            throw ValidationError(error.reason)
-        }
+        let access = try GoogleModelAccess(
+            settings: settings, accessToken: connection.accessToken, credentialsFile: connection.google.credentials,
+            apiRoot: try connection.google.apiRoot(environment: environment),
+            userAgent: ToolVersion.userAgent(tool: "model-provision"),
+            waiter: GoogleOperationWaiter(
+                initialInterval: try parseDuration(connection.pollInterval, flag: "--poll-interval"),
+                timeout: try parseWaitTimeout(connection.waitTimeout, old: connection.oldTimeout)),
+            environment: environment, logger: logger,
+            progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+        savedModel = try model.savedModel.map(SavedModelFolder.init(path:))
         let redactor = access.redactor
         provisioner = access.provisioner
         var uploader = access.uploader

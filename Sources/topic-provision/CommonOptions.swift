@@ -30,17 +30,13 @@ struct CommonOptions: ParsableArguments {
     /// line on standard error; secrets never reach it (errors are built from redacted text).
     func run(check: () throws -> Void = {}, _ body: (Session) async throws -> Void) async throws {
         let logger = logging.makeLogger(label: "topic-provision")
-        do {
-            try check()
-            let settleTimeout = try parseDuration(waitTimeout, flag: "--wait-timeout")
-            let settings = try configuration.load()
-            let desired = topics.isEmpty
-                ? settings.kafka.topics : try TopicDeclaration.parse(topics, configured: settings.kafka.topics)
-            let client = try await connection.connect(settings: settings.kafka, logger: logger, logLevel: logging.logLevel)
-            let provisioner = TopicProvisioner(client: client, logger: logger, settleTimeout: settleTimeout)
-            try await body(Session(desired: desired, provisioner: provisioner, output: outputOptions.output))
-        } catch let error as ConfluentInputError {
-            throw InputError(error.description)
-        }
+        try check()
+        let settleTimeout = try parseDuration(waitTimeout, flag: "--wait-timeout")
+        let settings = try configuration.load()
+        let desired = topics.isEmpty
+            ? settings.kafka.topics : try TopicDeclaration.parse(topics, configured: settings.kafka.topics)
+        let client = try await connection.connect(settings: settings.kafka, logger: logger, logLevel: logging.logLevel)
+        let provisioner = TopicProvisioner(client: client, logger: logger, settleTimeout: settleTimeout)
+        try await body(Session(desired: desired, provisioner: provisioner, output: outputOptions.output))
     }
 }

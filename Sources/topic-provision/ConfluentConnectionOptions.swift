@@ -51,12 +51,7 @@ struct ConfluentConnectionOptions: ParsableArguments {
         let cloudCredentials = try cloud.cloudCredentials(environment: variables)
         var redactor = kafkaCredentials.redacting()
         if let cloudCredentials { redactor = cloudCredentials.redacting(redactor) }
-        var configuration = HTTPClientConfiguration()
-        configuration.redactor = redactor
-        configuration.userAgent = "image-pipeline/1.0 topic-provision"
-        var httpLogger = Logger(label: "http")
-        httpLogger.logLevel = logLevel
-        let http = HTTPClient(configuration: configuration, logger: httpLogger)
+        let http = ConfluentCloudOptions.httpClient(tool: "topic-provision", redactor: redactor, logLevel: logLevel).client
 
         let endpoint = try await KafkaRestEndpoint.resolve(
             configured: value(restEndpoint, Self.endpointVariable, settings.restEndpoint), clusterID: clusterID,

@@ -61,7 +61,7 @@ extension TopicProvision {
                     text: TopicReport.planLines(plan),
                     json: TopicReport.planJSON(plan, clusterID: session.clusterID))
                 if !plan.refusals.isEmpty {
-                    throw RefusedPlanError(count: plan.refusals.count)
+                    throw TopicPlanRefusedError(refusals: plan.refusals)
                 }
                 if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
             }

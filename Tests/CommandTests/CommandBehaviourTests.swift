@@ -1,6 +1,9 @@
 import CommandSupport
+import Confluent
 import Failure
 import Foundation
+import Google
+import LoadGen
 import PipelineConfig
 import TestSupport
 import Testing
@@ -123,5 +126,58 @@ struct CommandBehaviourTests {
             "model-provision", ["status", "--model", "a", "--model-name", "b"], timeout: 60)
         #expect(result.status == 64)
         #expect(result.standardError.contains("Please pass --model-name only; --model is its old name."))
+    }
+
+    /// Every renamed flag refuses both spellings at once, even where the new one has a default in `--help`.
+    @Test(arguments: [
+        ("model-provision", ["status", "--timeout", "1m", "--wait-timeout", "2m"], "--wait-timeout", "--timeout"),
+        ("cluster-provision", ["plan", "--timeout", "1m", "--wait-timeout", "2m"], "--wait-timeout", "--timeout"),
+        ("local-model-server", ["--host", "127.0.0.1", "--http-host", "127.0.0.1"], "--http-host", "--host"),
+        ("image-loadgen", ["--partitions", "2", "--topic", "images:3", "--count", "1"], "--topic NAME:PARTITIONS", "--partitions"),
+    ])
+    func bothSpellingsOfARenamedFlagWithADefaultAreAUsageError(
+        tool: String, arguments: [String], new: String, old: String
+    ) throws {
+        let configuration = VocabularyTests.packageRoot.appendingPathComponent("pipeline.yaml").path
+        let result = try BuiltProduct.run(tool, arguments + ["--config", configuration], timeout: 60)
+        #expect(result.status == 64, "\(result.standardError)")
+        #expect(result.standardError == "Error: Please pass \(new) only; \(old) is its old name.\n")
+    }
+
+    /// A library's input error is bad input (64) that keeps its own code; a library's other errors are failed work.
+    @Test func libraryInputErrorsExitSixtyFourWithTheirOwnCode() {
+        let cases: [(any Error, code: String, status: Int32)] = [
+            (ConfluentInputError("lkc id", code: .malformedID), "malformed_id", 64),
+            (GoogleError(.invalidInput, "bad project"), "invalid_input", 64),
+            (GoogleError(.api, "boom", status: 500), "api", 1),
+            (LoadGenError("bad rate"), "invalid_input", 64),
+            (LoadGenError("corrupt report", code: .invalidData), "invalid_data", 64),
+            (LoadGenError("no topic", code: .missingTopic), "missing_topic", 1),
+            (LoadGenError("cannot write", code: .fileAccess), "file_access", 1),
+            (LoadGenError("not acknowledged", code: .publishFailed), "publish_failed", 1),
+            (LoadGenError("no workers", code: .timedOut), "timed_out", 1),
+            (ConfigurationError(code: .unreadableFile, file: "p.yaml", key: "", reason: "cannot read"), "unreadable_file", 64),
+        ]
+        for (error, code, status) in cases {
+            let report = ErrorReport(error, parserMessage: "", parserStatus: 1)
+            #expect(report.code == code && report.status == status, "\(error): \(report.code) \(report.status)")
+            #expect(report.failureKind != nil)
+        }
+    }
+
+    @Test func aConfluentInputErrorKeepsItsCodeInJSON() throws {
+        let configuration = VocabularyTests.packageRoot.appendingPathComponent("pipeline.yaml").path
+        let result = try BuiltProduct.run(
+            "cluster-provision",
+            [
+                "plan", "--config", configuration, "--environment", "env-abc123", "--cloud-api-root", "http://example.com",
+                "--output", "json",
+            ],
+            environment: ["CONFLUENT_CLOUD_API_KEY": "key", "CONFLUENT_CLOUD_API_SECRET": "secret"], timeout: 60)
+        #expect(result.status == 64, "\(result.standardError)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: String]
+        #expect(object?["code"] == "invalid_input")
+        #expect(object?["failureKind"] == "permanent")
+        #expect(object?["description"]?.hasPrefix("--cloud-api-root http://example.com: ") == true, "\(result.standardOutput)")
     }
 }

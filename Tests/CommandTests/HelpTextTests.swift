@@ -34,6 +34,16 @@ struct HelpTextTests {
         }
     }
 
+    /// `--http-port` is shared by two tools with different defaults: its help gives both, not a pointer elsewhere.
+    @Test func httpPortHelpGivesEachToolsDefault() throws {
+        for tool in ["inference-app", "local-model-server"] {
+            let leaf = try #require(try VocabularyTests.commands(tool).first)
+            let abstract = try #require(leaf.argument("--http-port")?.abstract)
+            #expect(abstract.contains("inference-app stream_app.http_port (8080)"), "\(tool): \(abstract)")
+            #expect(abstract.contains("local-model-server 8501"), "\(tool): \(abstract)")
+        }
+    }
+
     /// Configuration keys named in help (`stream_app.drain_timeout`) are keys the configuration accepts.
     @Test func configurationKeysInHelpExist() throws {
         let key = try Regex(#"\b(kafka|google|stream_app|load|kubernetes)(\.[a-z][a-z0-9_]*)+"#)

@@ -83,7 +83,7 @@ enum Vocabulary {
             meaning: "a properties file of librdkafka settings", tools: ["inference-app", "image-loadgen"]),
         Concept(
             flag: nil, variable: "KAFKA_API_KEY", value: "key",
-            source: "also `$KAFKA_API_KEY_FILE`",
+            source: "also `$KAFKA_API_KEY_FILE` (inference-app, image-loadgen)",
             meaning: "a Confluent Cloud cluster API key (with `KAFKA_API_SECRET`)",
             tools: ["inference-app", "image-loadgen", "topic-provision", "cluster-provision"]),
         Concept(

@@ -46,6 +46,18 @@ struct ImageLoadgenCommandTests {
         #expect((report["failures"] as? [String: Int])?["_MSG_TIMED_OUT"] == 20)
     }
 
+    /// The one `--topic` syntax takes configs, which a load test cannot set: it says so instead of dropping them.
+    @Test(arguments: [[String](), ["search", "--threshold", "p99<1ms", "--start-rate", "10", "--max-rate", "10", "--max-steps", "1", "--step-duration", "1s", "--warmup", "0s"]])
+    func topicConfigsAreNotSilentlyDropped(command: [String]) throws {
+        let result = try BuiltProduct.run(
+            "image-loadgen",
+            command + Self.noConfig + ["--topic", "images:1:retention.ms=1000", "--width", "16", "--height", "16"]
+                + (command.isEmpty ? ["--rate", "20", "--count", "5"] : []))
+        #expect(result.standardError.contains(
+            "image-loadgen sets no topic configs (topic-provision does): retention.ms of topic images not applied"),
+            "\(result.standardError)")
+    }
+
     @Test func folderOfJPEGsIsSent() throws {
         let dataset = Self.repositoryRoot.appendingPathComponent("datasets/sample-images").path
         let result = try BuiltProduct.run(
