@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "CommandSupport",
             dependencies: [
-                "Confluent", "Failure", "Google", "HTTP", "JPEG", "Kafka", "LoadGen", "PipelineConfig",
+                "Confluent", "Failure", "HTTP", "JPEG", "Kafka", "PipelineConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

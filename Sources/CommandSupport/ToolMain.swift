@@ -2,8 +2,6 @@ import ArgumentParser
 import Confluent
 import Failure
 import Foundation
-import Google
-import LoadGen
 import PipelineConfig
 
 /// How every tool starts and ends: parse, run, and on failure one shape on standard error,
@@ -83,33 +81,15 @@ public struct ErrorReport: Sendable {
             code = "\(error.code)"
             failureKind = error.failureKind
             text = error.description
-            status = Self.isBadInput(error) ? ToolMain.usageStatus : 1
+            status = error.isBadInput ? ToolMain.usageStatus : 1
         default:
             failureKind = nil
-            let badInput = Self.isBadInput(error) || parserStatus == ToolMain.usageStatus
+            let badInput = error is ValidationError || error is InputError || parserStatus == ToolMain.usageStatus
             code = badInput ? "usage" : "failed"
             text = error is InputError ? "\(error)" : parserMessage
             status = badInput ? ToolMain.usageStatus : (parserStatus == 0 ? 1 : parserStatus)
         }
-        description = Self.oneLine(text)
-    }
-
-    /// Input the user can fix: a flag, the environment, a file or the configuration. A library's input error keeps
-    /// its own code in the report; only the exit status says "bad input".
-    static func isBadInput(_ error: any Error) -> Bool {
-        switch error {
-        case is ValidationError, is InputError, is ConfigurationError, is DurationParseError, is ConfluentInputError:
-            true
-        case let error as GoogleError: error.code == .invalidInput
-        case let error as LoadGenError: error.code == .invalidInput || error.code == .invalidData
-        default: false
-        }
-    }
-
-    /// Lines joined with spaces: a description is one line by contract, but a peer's text or a parser's may not be.
-    static func oneLine(_ text: String) -> String {
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-        return lines.filter { !$0.isEmpty }.joined(separator: " ")
+        description = text.onOneLine
     }
 
     /// `{"code": …, "description": …, "failureKind": …}`, keys sorted.

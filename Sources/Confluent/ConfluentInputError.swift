@@ -31,6 +31,7 @@ public struct ConfluentInputError: PipelineError {
 
     /// Input: nothing changes until someone changes it.
     public var failureKind: FailureKind { .permanent }
+    public var isBadInput: Bool { true }
 
     public var description: String { reason }
 

@@ -11,4 +11,11 @@ public protocol PipelineError: Error, CustomStringConvertible, Sendable {
     associatedtype Code: CustomStringConvertible, Hashable, Sendable
     var code: Code { get }
     var failureKind: FailureKind { get }
+    /// Whether the user's input is at fault (a flag, the environment, a file, the configuration), which the tools
+    /// report with exit status 64 instead of 1. False unless the error says so.
+    var isBadInput: Bool { get }
+}
+
+extension PipelineError {
+    public var isBadInput: Bool { false }
 }

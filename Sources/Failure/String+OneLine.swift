@@ -1,7 +1,11 @@
 extension String {
-    /// The text with its line breaks turned into spaces: a peer's or a library's message may hold newlines, and an
-    /// error's description must stay on one line.
+    /// The text's lines, trimmed and joined with one space (blank ones dropped): a peer's or a library's message may
+    /// hold newlines, and an error's description must stay on one line.
     public var onOneLine: String {
-        split(whereSeparator: \.isNewline).joined(separator: " ")
+        split(whereSeparator: \.isNewline).compactMap { line -> Substring? in
+            let start = line.drop(while: \.isWhitespace)
+            guard let last = start.lastIndex(where: { !$0.isWhitespace }) else { return nil }
+            return start[...last]
+        }.joined(separator: " ")
     }
 }

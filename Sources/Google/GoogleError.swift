@@ -36,6 +36,8 @@ public struct GoogleError: PipelineError, Equatable {
     /// An answer follows the HTTP status rule, except that a refused credential stops every call alike (OAuth answers
     /// 400 `invalid_grant` for a revoked key). Without an answer: a malformed setting is permanent, an unreadable
     /// answer worth another try, anything else (no credential, an unreachable host, a failed operation) systemic.
+    public var isBadInput: Bool { code == .invalidInput }
+
     public var failureKind: FailureKind {
         if let status {
             let kind = FailureKind(httpStatus: status)

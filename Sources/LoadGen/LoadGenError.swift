@@ -27,6 +27,8 @@ public struct LoadGenError: PipelineError {
         self.reason = reason
     }
 
+    public var isBadInput: Bool { code == .invalidInput || code == .invalidData }
+
     public var failureKind: FailureKind {
         switch code {
         case .invalidInput, .invalidData: .permanent

@@ -34,6 +34,7 @@ public struct ConfigurationError: PipelineError, Equatable {
 
     /// A configuration is input: the same file gives the same answer until someone edits it.
     public var failureKind: FailureKind { .permanent }
+    public var isBadInput: Bool { true }
 
     public var description: String {
         let location = [file, line.map(String.init)].compactMap { $0 }.joined(separator: ":")

@@ -79,6 +79,7 @@ public struct DurationParseError: PipelineError {
 
     /// Input: the same text is refused again.
     public var failureKind: FailureKind { .permanent }
+    public var isBadInput: Bool { true }
 
     public var description: String { "duration '\(text)' \(reason)" }
 

@@ -15,5 +15,6 @@ struct OneLineTests {
     func lineBreaksBecomeSpaces() {
         #expect("a\nb\r\nc\rd".onOneLine == "a b c d")
         #expect("one line".onOneLine == "one line")
+        #expect("  first  \n\n   second\t\n".onOneLine == "first second")
     }
 }
