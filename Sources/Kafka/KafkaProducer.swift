@@ -10,7 +10,8 @@ import Logging
 ///
 /// Call `close()` when done. A producer released without it (an error thrown first, say) flushes in its `deinit`,
 /// for up to `defaultCloseTimeout`, and logs how many messages it could not deliver; each of those is also reported
-/// to `onDelivery` as failed.
+/// to `onDelivery` as failed. That flush blocks the releasing thread, as `close()` does: release a producer with
+/// messages in flight from a thread of your own, not from Swift's cooperative pool.
 public final class KafkaProducer: Sendable {
     private let poller: KafkaProducerPoller
     private let logger: Logger
