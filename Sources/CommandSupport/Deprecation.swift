@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 
 /// Flags and environment variables renamed for one vocabulary across the tools (issue 15). The old spellings that
 /// users may have in scripts keep working for now, hidden from `--help`, and each use prints one line on standard
@@ -8,16 +9,11 @@ public enum Deprecation {
     /// Prints `warning: <old> is deprecated; use <new>` on standard error, once per process and old name
     /// (a value may be read both when checking and when running).
     public static func warn(_ old: String, use new: String) {
-        lock.lock()
-        let first = warned.insert(old).inserted
-        lock.unlock()
-        guard first else { return }
+        guard warned.withLock({ $0.insert(old).inserted }) else { return }
         FileHandle.standardError.write(Data("warning: \(old) is deprecated; use \(new)\n".utf8))
     }
 
-    private static let lock = NSLock()
-    // Guarded by `lock`.
-    nonisolated(unsafe) private static var warned = Set<String>()
+    private static let warned = Mutex(Set<String>())
 
     /// The value of a renamed flag: the new spelling's, else the old one's (with the warning). Both at once is a
     /// usage error. Returns the spelling the user typed too, so that later messages name it.
